@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Thin wrapper: `make run` builds and runs the default case, `make test` builds and runs the tests.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PY := /usr/bin/python3
+CASE ?= cases/lda_trap.lua
+NAME := $(basename $(notdir $(CASE)))
+
+.PHONY: deps build run test bench format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+	cmake --build build -j $(JOBS)
+
+run: build
+	@mkdir -p out
+	./build/ghdk run $(CASE) -o out/$(NAME).nc
+	$(PY) postprocess/plot.py out/$(NAME).nc out/$(NAME).png
+	@echo "ghdk: output out/$(NAME).nc, figure out/$(NAME).png"
+
+# Tests run in the sanitizer build (ASan + UBSan) with warnings as errors.
+test: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGHDK_SANITIZE=ON -DGHDK_WERROR=ON
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./build/bench/bench_dressing
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan out
