@@ -51,7 +51,7 @@ struct ghdk_problem {
   double *source_w;            /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
   size_t ncharge;              /**< tracked charges for q, j, beta */
   int charges[GHDK_MAX_CHARGES];
-  size_t nfit;                 /**< beta_i fitted on the basis h_0 .. h_{nfit-1}; 0: no fit */
+  int fit_betas;               /**< fit beta_i on the basis of the tracked charges */
   int write_n, write_veff;     /**< optional output fields */
   char output[1024];           /**< output path (the -o option overrides) */
   size_t nparam;               /**< effective parameters, defaults included */

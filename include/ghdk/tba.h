@@ -90,10 +90,10 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
                    const double *q_target, double *beta, double *n, double *rho_p);
 
 /** Effective inverse temperatures: recover W from n (bosons ln(1 + 1/n); fermions
- * eps + T F(eps), eps = ln(1/n - 1)) and project it on h_0 .. h_{nbasis-1} on each species by
- * weighted least squares, weights w_k rho_s n f (the covariance metric; nodes with n = 0 carry
- * none). beta[a*nbasis + i]. nbasis <= GHDK_MAX_CHARGES. Optional rms: weighted rms residual. */
-int ghdk_tba_fit_betas(struct ghdk_tba *t, const double *n, const double *rho_s, size_t nbasis,
-                       double *beta, double *rms);
+ * eps + T F(eps), eps = ln(1/n - 1)) and project it on the charges h_{charges[c]} on each species
+ * by weighted least squares, weights w_k rho_s n f (the covariance metric; nodes with n = 0 carry
+ * none). beta[a*nq + c]; nq <= GHDK_MAX_CHARGES. Optional rms[a]: weighted rms residual of W. */
+int ghdk_tba_fit_betas(struct ghdk_tba *t, const double *n, const double *rho_s, size_t nq,
+                       const int *charges, double *beta, double *rms);
 
 #endif
