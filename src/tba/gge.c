@@ -5,8 +5,9 @@
 
 #include <string.h>
 
-/* Residual G = eps - W + T F(eps) into g; returns max_k |G_k| / max(1, |W_k|), or INFINITY if
- * eps is outside the domain of the statistics (bosons need eps > 0). */
+/* Residual G = eps - W + T F(eps) into g; returns max_k |G_k| / max(1, |W_k|, |eps_k|) (the
+ * size of the terms that cancel, so the floor is round-off whatever the magnitudes), or INFINITY
+ * if eps is outside the domain of the statistics (bosons need eps > 0). */
 static double yy_residual(struct ghdk_tba *t, const double *w, const double *eps, double *g)
 {
   double *f = t->s[3];
@@ -20,7 +21,7 @@ static double yy_residual(struct ghdk_tba *t, const double *w, const double *eps
   double r = 0.0;
   for (size_t i = 0; i < t->size; i++) {
     g[i] += eps[i] - w[i];
-    const double ri = fabs(g[i]) / fmax(1.0, fabs(w[i]));
+    const double ri = fabs(g[i]) / fmax(fmax(1.0, fabs(w[i])), fabs(eps[i]));
     r = ri > r || isnan(ri) ? ri : r;
   }
   return r;

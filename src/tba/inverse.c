@@ -34,7 +34,17 @@ static int match_eval(struct ghdk_tba *t, size_t ncon, const struct ghdk_constra
   for (size_t i = 0; i < t->size; i++)
     if (t->stat[i / t->n] == GHDK_BOSON && !(w[i] > 0.0))
       return GHDK_ERR_DOMAIN;
-  GHDK_CHECK(ghdk_tba_gge(t, w, NULL, n, rho_p));
+  if (ghdk_tba_gge(t, w, NULL, n, rho_p) != GHDK_OK)
+    return GHDK_ERR_DOMAIN;
+  /* On a finite window any beta gives a finite dual, also beta_2 < 0 (a state piling up at the
+   * window edges); such states are not physical and make the covariance singular. */
+  for (size_t a = 0; a < t->ns; a++) {
+    double nmax = 0.0;
+    for (size_t j = 0; j < t->n; j++)
+      nmax = fmax(nmax, n[a * t->n + j]);
+    if (fmax(n[a * t->n], n[a * t->n + t->n - 1]) > GHDK_TBA_EDGE_OCCUPATION * nmax)
+      return GHDK_ERR_DOMAIN;
+  }
   double phi[GHDK_MAX_SPECIES];
   ghdk_tba_free_energy(t, n, phi);
   ev->psi = 0.0;
@@ -79,8 +89,11 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
   double *nn = n ? n : t->s[9], *rp = rho_p ? rho_p : t->s[10];
   struct match_eval ev;
   if (match_eval(t, ncon, con, q_target, beta, nn, rp, &ev) != GHDK_OK)
-    return GHDK_ERROR(GHDK_ERR_DOMAIN, "initial guess of the thermal inverse problem is not a "
-                                       "valid state");
+    return GHDK_ERROR(GHDK_ERR_DOMAIN,
+                      "thermal inverse problem: the initial guess is not a valid state, or its "
+                      "occupation at the rapidity window edges exceeds %g of its maximum "
+                      "(enlarge the window)",
+                      GHDK_TBA_EDGE_OCCUPATION);
   const int max_newton = 100;
   double r = match_residual(ncon, q_target, &ev);
   int it = 0;

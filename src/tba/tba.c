@@ -4,6 +4,7 @@
 #include "ghdk/status.h"
 #include "tba_priv.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
@@ -166,6 +167,8 @@ int ghdk_tba_new(const struct ghdk_tba_inp *inp, struct ghdk_tba **out)
   if (inp->method == GHDK_DRESS_FFT && !fft_ok)
     return GHDK_ERROR(GHDK_ERR_INPUT,
                       "FFT dressing needs a uniform grid and a difference kernel (use 'dense')");
+  /* GSL's default handler aborts the process; ghdk checks every GSL status itself. */
+  gsl_set_error_handler_off();
   struct ghdk_tba *t = calloc(1, sizeof *t);
   if (!t)
     return GHDK_ERROR(GHDK_ERR_NOMEM, "tba");
