@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/** @file app.h
+ * Runs of a validated problem: the initial state of every cell with its diagnostics, written
+ * to netCDF (`ghdk run` on a deck of kind "state") or printed (`ghdk tba`).
+ */
+#ifndef GHDK_APP_H
+#define GHDK_APP_H
+
+#include "ghdk/deck.h"
+
+#include <stdio.h>
+
+/** Options of a run that do not belong to the deck. */
+struct ghdk_run_opts {
+  const char *output;  /**< output path; NULL: the deck's output.file */
+  const char *history; /**< command line and UTC date, for the `history` attribute */
+  int quiet;           /**< no summary on stderr */
+};
+
+/** Build the state of every cell, compute its diagnostics and write one record at time 0.
+ * Every state is built before the output file is created, so a bad state (e.g. a bosonic W <= 0)
+ * leaves no file. */
+int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
+
+/** Print, per cell and species, the particle, momentum, energy and entropy densities, the
+ * generalised free energy phi and, for thermal states, the pressure P = T phi. */
+int ghdk_print_tba(const struct ghdk_problem *p, FILE *f);
+
+#endif
