@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The real binary on bad decks: each must exit with status 2 before writing anything, with a
+# message naming the deck (and line) or the key. Decks run from tests/cli, so messages carry the
+# short name given on the command line.
+function(ghdk_bad_deck_test name regex)
+  add_test(NAME cli_bad_${name}
+           COMMAND ${CMAKE_COMMAND} -DGHDK=$<TARGET_FILE:ghdk_cli> -DDECK=${name}.lua
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR}/cli_bad_${name}.nc "-DREGEX=${regex}"
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_bad_deck.cmake
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/cli)
+endfunction()
+
+ghdk_bad_deck_test(syntax_error "^ghdk: syntax_error\\.lua:5: .*near")
+ghdk_bad_deck_test(missing_key "^ghdk: missing_key\\.lua: missing required key 'model\\.name'")
+ghdk_bad_deck_test(unknown_key
+                   "^ghdk: unknown_key\\.lua: unknown key 'grid\\.NN' \\(known keys in 'grid': ")
+ghdk_bad_deck_test(negative_temperature
+                   "^ghdk: negative_temperature\\.lua: key 'state\\.T' = -1 out of range: must be > 0")
+ghdk_bad_deck_test(zero_grid "^ghdk: zero_grid\\.lua: key 'grid\\.N' = 0 out of range")
+ghdk_bad_deck_test(os_execute
+                   "^ghdk: os_execute\\.lua:4: attempt to index a nil value \\(global 'os'\\) \\(decks are sandboxed")
+ghdk_bad_deck_test(io_open
+                   "^ghdk: io_open\\.lua:4: attempt to index a nil value \\(global 'io'\\) \\(decks are sandboxed")
