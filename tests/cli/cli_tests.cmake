@@ -21,3 +21,8 @@ ghdk_bad_deck_test(os_execute
                    "^ghdk: os_execute\\.lua:4: attempt to index a nil value \\(global 'os'\\) \\(decks are sandboxed")
 ghdk_bad_deck_test(io_open
                    "^ghdk: io_open\\.lua:4: attempt to index a nil value \\(global 'io'\\) \\(decks are sandboxed")
+
+# The real binary on the default case at reduced resolution, the file read back with netCDF4.
+add_test(NAME cli_output_contract
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_output.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
