@@ -42,8 +42,7 @@ int main(int argc, char **argv)
   struct ghdk_model *m;
   ghdk_model_new(&(struct ghdk_model_inp){.name = "lieb_liniger", .c = {1.0}}, &m);
   printf("# one dressing, Lieb-Liniger c=1 thermal T=1 mu=1, window [-10, 10]\n");
-  printf("# %6s %14s %14s %10s %14s\n", "N", "fft_s", "dense_s", "dense/fft",
-         "fft_s/(NlogN)");
+  printf("# %6s %14s %14s %10s %14s\n", "N", "fft_s", "dense_s", "dense/fft", "fft_s/(NlogN)");
   for (size_t n = 64; n <= 4096; n *= 2) {
     struct ghdk_grid *g;
     struct ghdk_tba *tf, *td = NULL;

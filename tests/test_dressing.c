@@ -32,7 +32,8 @@ static void fft_vs_dense(const char *label, size_t ns, const double *c, const do
   struct ghdk_model *m;
   struct ghdk_grid *g;
   struct ghdk_tba *tf, *td;
-  if (ghdk_model_new(&mi, &m) || ghdk_grid_new(&(struct ghdk_grid_inp){.a = -L, .b = L, .n = n}, &g))
+  if (ghdk_model_new(&mi, &m) ||
+      ghdk_grid_new(&(struct ghdk_grid_inp){.a = -L, .b = L, .n = n}, &g))
     exit(1);
   if (ghdk_tba_new(&(struct ghdk_tba_inp){.model = m, .grid = g, .method = GHDK_DRESS_FFT}, &tf) ||
       ghdk_tba_new(&(struct ghdk_tba_inp){.model = m, .grid = g, .method = GHDK_DRESS_DENSE}, &td))
@@ -95,7 +96,8 @@ static void tonks(void)
     for (size_t k = 0; k < n; k++)
       intn += g->w[k] * nocc[k];
     for (size_t k = 0; k < n; k++) {
-      const double want = 2.0 * g->theta[k] / (1.0 + (isinf(cs[ic]) ? 0.0 : intn / (GHDK_PI * cs[ic])));
+      const double want =
+          2.0 * g->theta[k] / (1.0 + (isinf(cs[ic]) ? 0.0 : intn / (GHDK_PI * cs[ic])));
       err = fmax(err, fabs(v[k] - want) / (2.0 * L));
     }
     CHECK_CLOSE(isinf(cs[ic]) ? "Tonks-Girardeau v_eff = 2 theta (c = inf)"

@@ -39,12 +39,12 @@ int main(void)
    * glfixed tables do not hold (its fallback errs by 1e-10): the Golub-Welsch rule must not. */
   const size_t ns[] = {5, 37, 160};
   for (int i = 0; i < 3; i++) {
-    ghdk_grid_new(&(struct ghdk_grid_inp){.rule = GHDK_QUAD_GAUSS_LEGENDRE, .a = -1.3, .b = 2.1,
-                                          .n = ns[i]},
-                  &g);
+    ghdk_grid_new(
+        &(struct ghdk_grid_inp){.rule = GHDK_QUAD_GAUSS_LEGENDRE, .a = -1.3, .b = 2.1, .n = ns[i]},
+        &g);
     const double a = -1.3, b = 2.1;
-    const double want = 2.385 * (pow(b, 9) - pow(a, 9)) / 9 - (b * b * b - a * a * a) / 3 +
-                        0.5 * (b - a);
+    const double want =
+        2.385 * (pow(b, 9) - pow(a, 9)) / 9 - (b * b * b - a * a * a) / 3 + 0.5 * (b - a);
     char what[64];
     snprintf(what, sizeof what, "Gauss-Legendre N=%zu: degree-8 polynomial", ns[i]);
     CHECK_CLOSE(what, integrate(g, poly), want, 1e-14, 0);

@@ -26,9 +26,9 @@ static int fermi_sea(struct sea *s, double q)
   struct ghdk_grid *g;
   struct ghdk_tba *t;
   if (ghdk_model_new(&(struct ghdk_model_inp){.name = "lieb_liniger", .c = {s->c}}, &m) ||
-      ghdk_grid_new(&(struct ghdk_grid_inp){.rule = GHDK_QUAD_GAUSS_LEGENDRE, .a = -q, .b = q,
-                                            .n = s->n},
-                    &g) ||
+      ghdk_grid_new(
+          &(struct ghdk_grid_inp){.rule = GHDK_QUAD_GAUSS_LEGENDRE, .a = -q, .b = q, .n = s->n},
+          &g) ||
       ghdk_tba_new(&(struct ghdk_tba_inp){.model = m, .grid = g}, &t))
     exit(1);
   double *one = malloc(s->n * sizeof *one), *dp = malloc(s->n * sizeof *dp),

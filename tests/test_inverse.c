@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Inverse problems: beta_i recovered from a GGE built from known beta_i, and the GGE (thermal
  * state) with prescribed conserved densities. */
+#include "cell.h"
 #include "check.h"
 #include "ghdk/grid.h"
 #include "ghdk/model.h"
@@ -14,29 +15,6 @@
 #define SZ 2048
 
 static double w[SZ], nocc[SZ], rp[SZ], rs[SZ];
-
-struct cell {
-  struct ghdk_model *m;
-  struct ghdk_grid *g;
-  struct ghdk_tba *t;
-};
-
-static struct cell cell_new(struct ghdk_model_inp mi, double L, size_t n)
-{
-  struct cell c;
-  if (ghdk_model_new(&mi, &c.m) ||
-      ghdk_grid_new(&(struct ghdk_grid_inp){.a = -L, .b = L, .n = n}, &c.g) ||
-      ghdk_tba_new(&(struct ghdk_tba_inp){.model = c.m, .grid = c.g}, &c.t))
-    exit(1);
-  return c;
-}
-
-static void cell_free(struct cell *c)
-{
-  ghdk_tba_free(c->t);
-  ghdk_grid_free(c->g);
-  ghdk_model_free(c->m);
-}
 
 /* Build the GGE of beta[a][i] on every species, fit beta on the charges 0..nq-1, compare. The
  * fit is exact for a GGE in the span of the basis: the error is the Yang-Yang residual (1e-13)
@@ -70,8 +48,8 @@ static void fit_roundtrip(const char *label, struct cell *c, size_t nq,
 /* Prescribed densities: take the charges of a reference state, solve from a distant guess and
  * check the charges are reproduced to 1e-10 relative (the solver stops at 1e-12 of
  * sum |rho_p h|) and, where the reference is itself in the family, the betas. */
-static void match(const char *label, struct cell *c, size_t ncon,
-                  const struct ghdk_constraint *con, const double *guess, const double *want_beta)
+static void match(const char *label, struct cell *c, size_t ncon, const struct ghdk_constraint *con,
+                  const double *guess, const double *want_beta)
 {
   const size_t size = ghdk_tba_size(c->t);
   double q[8], beta[8];
@@ -85,7 +63,8 @@ static void match(const char *label, struct cell *c, size_t ncon,
     beta[k] = guess[k];
   }
   double rp2[SZ];
-  CHECK("inverse problem converges", ghdk_tba_match(c->t, ncon, con, q, beta, NULL, rp2) == GHDK_OK);
+  CHECK("inverse problem converges",
+        ghdk_tba_match(c->t, ncon, con, q, beta, NULL, rp2) == GHDK_OK);
   for (size_t k = 0; k < ncon; k++) {
     double got = 0;
     for (size_t i = 0; i < size; i++)

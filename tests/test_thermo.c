@@ -2,6 +2,7 @@
 /* Thermodynamics of GGE/thermal states against exact results: free fermions (c -> infinity
  * Yang-Yang), the free relativistic boson (Bose-Bessel series), thermodynamic identities
  * n = dP/dmu and s = dP/dT at finite c, and pressure = momentum current. */
+#include "cell.h"
 #include "check.h"
 #include "ghdk/grid.h"
 #include "ghdk/model.h"
@@ -15,29 +16,6 @@
 #include <stdlib.h>
 
 #define NMAX 1024
-
-struct cell {
-  struct ghdk_model *m;
-  struct ghdk_grid *g;
-  struct ghdk_tba *t;
-};
-
-static struct cell cell_new(struct ghdk_model_inp mi, double L, size_t n)
-{
-  struct cell c;
-  if (ghdk_model_new(&mi, &c.m) ||
-      ghdk_grid_new(&(struct ghdk_grid_inp){.a = -L, .b = L, .n = n}, &c.g) ||
-      ghdk_tba_new(&(struct ghdk_tba_inp){.model = c.m, .grid = c.g}, &c.t))
-    exit(1);
-  return c;
-}
-
-static void cell_free(struct cell *c)
-{
-  ghdk_tba_free(c->t);
-  ghdk_grid_free(c->g);
-  ghdk_model_free(c->m);
-}
 
 /* Density, energy, entropy and pressure of a thermal state of species 0. */
 struct thermo {

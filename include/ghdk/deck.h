@@ -26,9 +26,9 @@ enum ghdk_state_kind {
 /** Initial state of one species. */
 struct ghdk_state_spec {
   enum ghdk_state_kind kind;
-  double T, mu, nu;                /**< thermal: temperature > 0, chemical potential, boost */
-  size_t nbeta;                    /**< gge: number of coefficients given */
-  double beta[GHDK_MAX_CHARGES];   /**< gge: beta_i of charge h_i, i = 0 .. nbeta-1 */
+  double T, mu, nu;              /**< thermal: temperature > 0, chemical potential, boost */
+  size_t nbeta;                  /**< gge: number of coefficients given */
+  double beta[GHDK_MAX_CHARGES]; /**< gge: beta_i of charge h_i, i = 0 .. nbeta-1 */
 };
 
 /** Dressing method: auto picks FFT on a uniform grid with a difference kernel, else dense. */
@@ -36,26 +36,26 @@ enum ghdk_dress_method { GHDK_DRESS_AUTO = 0, GHDK_DRESS_FFT, GHDK_DRESS_DENSE }
 
 /** A validated problem, everything the run needs, in plain C. */
 struct ghdk_problem {
-  char deck_path[1024];   /**< as given on the command line */
-  char *deck_text;        /**< full text of the deck (owned) */
-  char kind[16];          /**< run kind: "state" (write the initial state) */
+  char deck_path[1024]; /**< as given on the command line */
+  char *deck_text;      /**< full text of the deck (owned) */
+  char kind[16];        /**< run kind: "state" (write the initial state) */
   char model_name[32];
   struct ghdk_model_inp model; /**< model.name points at model_name */
   struct ghdk_grid_inp grid;   /**< rapidity grid */
   enum ghdk_dress_method dressing;
-  double dress_tol;            /**< relative tolerance of iterative dressing solves */
-  size_t nx;                   /**< number of space cells (1: homogeneous) */
-  double x_min, x_max;         /**< cells of width (x_max - x_min)/nx, centres at midpoints */
+  double dress_tol;    /**< relative tolerance of iterative dressing solves */
+  size_t nx;           /**< number of space cells (1: homogeneous) */
+  double x_min, x_max; /**< cells of width (x_max - x_min)/nx, centres at midpoints */
   struct ghdk_state_spec state[GHDK_MAX_SPECIES]; /**< one per species */
-  double *potential;           /**< V(x) at the nx cell centres, or NULL (owned) */
-  double *source_w;            /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
-  size_t ncharge;              /**< tracked charges for q, j, beta */
+  double *potential; /**< V(x) at the nx cell centres, or NULL (owned) */
+  double *source_w;  /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
+  size_t ncharge;    /**< tracked charges for q, j, beta */
   int charges[GHDK_MAX_CHARGES];
-  int fit_betas;               /**< fit beta_i on the basis of the tracked charges */
-  int write_n, write_veff;     /**< optional output fields */
-  char output[1024];           /**< output path (the -o option overrides) */
-  size_t nparam;               /**< effective parameters, defaults included */
-  struct ghdk_param *param;    /**< (owned) */
+  int fit_betas;            /**< fit beta_i on the basis of the tracked charges */
+  int write_n, write_veff;  /**< optional output fields */
+  char output[1024];        /**< output path (the -o option overrides) */
+  size_t nparam;            /**< effective parameters, defaults included */
+  struct ghdk_param *param; /**< (owned) */
 };
 
 /** Load, sandbox-execute and validate a deck; apply `--set key=value` overrides (nset strings

@@ -6,8 +6,9 @@
  * (the composite midpoint rule). For integrands analytic in a strip and negligible at the window
  * edges it converges exponentially in N, like the trapezoidal rule; it is what the FFT
  * convolution needs (equal spacing, difference kernel -> Toeplitz matrix).
- * `gauss_legendre`: GSL's N-point Gauss-Legendre rule (gsl_integration_fixed, Golub-Welsch) on [a, b]; for compactly supported
- * or discontinuous-at-the-edge problems (zero-temperature Fermi seas on [-q, q]).
+ * `gauss_legendre`: GSL's N-point Gauss-Legendre rule (gsl_integration_fixed, Golub-Welsch) on [a,
+ * b]; for compactly supported or discontinuous-at-the-edge problems (zero-temperature Fermi seas on
+ * [-q, q]).
  */
 #ifndef GHDK_GRID_H
 #define GHDK_GRID_H

@@ -52,11 +52,11 @@ struct ghdk_model {
 
 /** Parameters of every registered model; a model reads the fields it knows. */
 struct ghdk_model_inp {
-  const char *name;                /**< registry name */
-  size_t nspecies;                 /**< 0 means 1 */
-  double c[GHDK_MAX_SPECIES];      /**< lieb_liniger: coupling c_a > 0 of each species; INFINITY
-                                        gives the Tonks-Girardeau gas (no scattering) */
-  double mass;                     /**< free_boson: mass m > 0; 0 means 1 */
+  const char *name;           /**< registry name */
+  size_t nspecies;            /**< 0 means 1 */
+  double c[GHDK_MAX_SPECIES]; /**< lieb_liniger: coupling c_a > 0 of each species; INFINITY
+                                   gives the Tonks-Girardeau gas (no scattering) */
+  double mass;                /**< free_boson: mass m > 0; 0 means 1 */
 };
 
 /** Build the model registered under inp->name. An unknown name is GHDK_ERR_INPUT with a message

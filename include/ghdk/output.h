@@ -16,19 +16,19 @@
 /** Everything fixed for the life of one output file. Arrays are copied; pointers need only
  * live for the call. */
 struct ghdk_output_inp {
-  const char *path;            /**< file to create (clobbered) */
+  const char *path; /**< file to create (clobbered) */
   size_t nspecies, nx, ntheta, ncharge;
-  const double *x;             /**< cell centres (nx) */
-  const double *dx;            /**< cell widths (nx), for total_q and total_entropy */
-  const double *theta;         /**< rapidity nodes (ntheta) */
-  const double *theta_weight;  /**< quadrature weights (ntheta) */
-  const int *charges;          /**< index i of each tracked charge h_i (ncharge) */
+  const double *x;                 /**< cell centres (nx) */
+  const double *dx;                /**< cell widths (nx), for total_q and total_entropy */
+  const double *theta;             /**< rapidity nodes (ntheta) */
+  const double *theta_weight;      /**< quadrature weights (ntheta) */
+  const int *charges;              /**< index i of each tracked charge h_i (ncharge) */
   const char *const *charge_names; /**< e.g. "theta^2" (ncharge), written as an attribute */
-  const char *time_scaling;    /**< "t" or "tbar" */
-  const char *model;           /**< model name */
-  const char *collision;       /**< collision kernel name, "none" without */
-  const char *deck_text;       /**< full deck text -> attribute `case` */
-  const char *history;         /**< command line and UTC date -> attribute `history` */
+  const char *time_scaling;        /**< "t" or "tbar" */
+  const char *model;               /**< model name */
+  const char *collision;           /**< collision kernel name, "none" without */
+  const char *deck_text;           /**< full deck text -> attribute `case` */
+  const char *history;             /**< command line and UTC date -> attribute `history` */
   size_t nparam;
   const struct ghdk_param *param; /**< every model and numerical parameter, by deck key */
   int write_n, write_veff, write_j, write_beta; /**< optional fields */

@@ -9,7 +9,7 @@
 /** One effective parameter: key "grid.N", numeric value or string value. */
 struct ghdk_param {
   char key[64];
-  int numeric;     /**< 1: value in num; 0: value in str */
+  int numeric; /**< 1: value in num; 0: value in str */
   double num;
   char str[256];
 };

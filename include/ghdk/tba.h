@@ -70,16 +70,15 @@ void ghdk_tba_gge_source(const struct ghdk_tba *t, size_t a, size_t nbeta, const
 
 /** Charge densities q[c] = integral rho_p h_{charges[c]} on each species: q[a*nq + c]. If v_eff
  * and j are not NULL, also currents j = integral rho_p v_eff h. */
-void ghdk_tba_charges(const struct ghdk_tba *t, const double *rho_p, const double *v_eff,
-                      size_t nq, const int *charges, double *q, double *j);
+void ghdk_tba_charges(const struct ghdk_tba *t, const double *rho_p, const double *v_eff, size_t nq,
+                      const int *charges, double *q, double *j);
 /** Entropy density of each species, s[a] (Yang-Yang for fermions, bosonic, Boltzmann). */
 void ghdk_tba_entropy(const struct ghdk_tba *t, const double *rho_s, const double *n, double *s);
 /** Generalised free energy per species: phi[a] = integral p'/(2 pi) F(eps), F = -ln(1-n)
  * (fermions), ln(1+n) (bosons), n (classical); for a thermal state it is beta * pressure. */
 void ghdk_tba_free_energy(const struct ghdk_tba *t, const double *n, double *phi);
 /** Momentum and energy densities per species from the bare p(theta), E(theta). */
-void ghdk_tba_momentum_energy(const struct ghdk_tba *t, const double *rho_p, double *p,
-                              double *e);
+void ghdk_tba_momentum_energy(const struct ghdk_tba *t, const double *rho_p, double *p, double *e);
 
 /** Thermal inverse problem: find the GGE W_a = sum_k beta[k] h_{con[k].charge} (on the species
  * in con[k].species_mask) whose charges equal q_target[k]. beta holds the initial guess on input

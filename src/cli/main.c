@@ -108,8 +108,8 @@ int main(int argc, char **argv)
       strncat(history, " ", sizeof history - strlen(history) - 1);
       strncat(history, argv[i], sizeof history - strlen(history) - 1);
     }
-    rc = ghdk_run_state(p, &(struct ghdk_run_opts){.output = output, .history = history,
-                                                   .quiet = quiet});
+    rc = ghdk_run_state(
+        p, &(struct ghdk_run_opts){.output = output, .history = history, .quiet = quiet});
   }
   ghdk_problem_free(p);
   return exit_code(rc);

@@ -7,15 +7,24 @@
 const char *ghdk_strerror(int status)
 {
   switch (status) {
-  case GHDK_OK: return "success";
-  case GHDK_ERR_NOMEM: return "out of memory";
-  case GHDK_ERR_INPUT: return "bad input";
-  case GHDK_ERR_DOMAIN: return "argument out of range";
-  case GHDK_ERR_NOCONV: return "iteration did not converge";
-  case GHDK_ERR_IO: return "input/output error";
-  case GHDK_ERR_LIB: return "library failure";
-  case GHDK_ERR_INTERNAL: return "internal error";
-  default: return "unknown status";
+  case GHDK_OK:
+    return "success";
+  case GHDK_ERR_NOMEM:
+    return "out of memory";
+  case GHDK_ERR_INPUT:
+    return "bad input";
+  case GHDK_ERR_DOMAIN:
+    return "argument out of range";
+  case GHDK_ERR_NOCONV:
+    return "iteration did not converge";
+  case GHDK_ERR_IO:
+    return "input/output error";
+  case GHDK_ERR_LIB:
+    return "library failure";
+  case GHDK_ERR_INTERNAL:
+    return "internal error";
+  default:
+    return "unknown status";
   }
 }
 

@@ -32,9 +32,10 @@ static int setup_new(const struct ghdk_problem *p, struct setup *s)
   if (!rc)
     rc = ghdk_grid_new(&p->grid, &s->grid);
   if (!rc)
-    rc = ghdk_tba_new(&(struct ghdk_tba_inp){.model = s->model, .grid = s->grid,
-                                             .method = p->dressing, .tol = p->dress_tol},
-                      &s->tba);
+    rc = ghdk_tba_new(
+        &(struct ghdk_tba_inp){
+            .model = s->model, .grid = s->grid, .method = p->dressing, .tol = p->dress_tol},
+        &s->tba);
   if (rc) {
     setup_free(s);
     return rc;
@@ -58,9 +59,15 @@ static int cell_source(const struct ghdk_problem *p, const struct setup *s, size
     const struct ghdk_state_spec *st = &p->state[a];
     double *wa = w + a * s->n;
     switch (st->kind) {
-    case GHDK_STATE_THERMAL: ghdk_tba_thermal_source(s->tba, a, st->T, st->mu - v, st->nu, wa); break;
-    case GHDK_STATE_GGE: ghdk_tba_gge_source(s->tba, a, st->nbeta, st->beta, wa); break;
-    case GHDK_STATE_SOURCE: memcpy(wa, p->source_w + (a * s->nx + i) * s->n, s->n * sizeof *wa); break;
+    case GHDK_STATE_THERMAL:
+      ghdk_tba_thermal_source(s->tba, a, st->T, st->mu - v, st->nu, wa);
+      break;
+    case GHDK_STATE_GGE:
+      ghdk_tba_gge_source(s->tba, a, st->nbeta, st->beta, wa);
+      break;
+    case GHDK_STATE_SOURCE:
+      memcpy(wa, p->source_w + (a * s->nx + i) * s->n, s->n * sizeof *wa);
+      break;
     }
   }
   return GHDK_OK;
@@ -68,8 +75,8 @@ static int cell_source(const struct ghdk_problem *p, const struct setup *s, size
 
 /* The state of cell i: n and rho_p. A source outside the domain of the statistics is the
  * deck's fault: report it as bad input naming the cell. */
-static int cell_state(const struct ghdk_problem *p, struct setup *s, size_t i, double *w,
-                      double *n, double *rho_p)
+static int cell_state(const struct ghdk_problem *p, struct setup *s, size_t i, double *w, double *n,
+                      double *rho_p)
 {
   cell_source(p, s, i, w);
   const int rc = ghdk_tba_gge(s->tba, w, NULL, n, rho_p);
@@ -139,21 +146,38 @@ int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o)
     cn[c] = s.model->charge_name(s.model, p->charges[c], names[c], sizeof names[c]);
   const struct ghdk_output_inp oi = {
       .path = o->output ? o->output : p->output,
-      .nspecies = ns, .nx = nx, .ntheta = n, .ncharge = nq,
-      .x = x, .dx = dx, .theta = s.grid->theta, .theta_weight = s.grid->w,
-      .charges = p->charges, .charge_names = cn,
-      .time_scaling = "t", .model = p->model_name, .collision = "none",
-      .deck_text = p->deck_text, .history = o->history ? o->history : "",
-      .nparam = p->nparam, .param = p->param,
-      .write_n = p->write_n, .write_veff = p->write_veff, .write_j = 1,
+      .nspecies = ns,
+      .nx = nx,
+      .ntheta = n,
+      .ncharge = nq,
+      .x = x,
+      .dx = dx,
+      .theta = s.grid->theta,
+      .theta_weight = s.grid->w,
+      .charges = p->charges,
+      .charge_names = cn,
+      .time_scaling = "t",
+      .model = p->model_name,
+      .collision = "none",
+      .deck_text = p->deck_text,
+      .history = o->history ? o->history : "",
+      .nparam = p->nparam,
+      .param = p->param,
+      .write_n = p->write_n,
+      .write_veff = p->write_veff,
+      .write_j = 1,
       .write_beta = p->fit_betas,
   };
   rc = ghdk_output_new(&oi, &out);
   if (!rc)
-    rc = ghdk_output_write(out, &(struct ghdk_record){.time = 0.0, .rho_p = rho_p,
-                                                     .n = nocc, .v_eff = veff, .q = q, .j = j,
-                                                     .beta = p->fit_betas ? beta : NULL,
-                                                     .entropy = ent});
+    rc = ghdk_output_write(out, &(struct ghdk_record){.time = 0.0,
+                                                      .rho_p = rho_p,
+                                                      .n = nocc,
+                                                      .v_eff = veff,
+                                                      .q = q,
+                                                      .j = j,
+                                                      .beta = p->fit_betas ? beta : NULL,
+                                                      .entropy = ent});
   if (!rc && !o->quiet)
     fprintf(stderr, "ghdk: wrote the state of %zu cell(s) x %zu species x %zu rapidities to %s\n",
             nx, ns, n, oi.path);
@@ -176,9 +200,9 @@ int ghdk_print_tba(const struct ghdk_problem *p, FILE *f)
   double *w = malloc(cell * sizeof(double)), *nocc = malloc(cell * sizeof(double));
   double *rp = malloc(cell * sizeof(double)), *rs = malloc(cell * sizeof(double));
   int rc = (w && nocc && rp && rs) ? GHDK_OK : GHDK_ERROR(GHDK_ERR_NOMEM, "tba state");
-  fprintf(f, "# %s: model %s, %zu species, grid %s [%g, %g] N = %zu, dressing %s\n",
-          p->deck_path, p->model_name, s.ns, ghdk_quad_rule_name(s.grid->rule), s.grid->a,
-          s.grid->b, s.n, ghdk_tba_uses_fft(s.tba) ? "fft" : "dense/none");
+  fprintf(f, "# %s: model %s, %zu species, grid %s [%g, %g] N = %zu, dressing %s\n", p->deck_path,
+          p->model_name, s.ns, ghdk_quad_rule_name(s.grid->rule), s.grid->a, s.grid->b, s.n,
+          ghdk_tba_uses_fft(s.tba) ? "fft" : "dense/none");
   fprintf(f, "# %-12s %-7s %-22s %-22s %-22s %-22s %-22s %s\n", "x", "species", "density",
           "momentum", "energy", "entropy", "phi = int p' F/(2pi)", "pressure");
   for (size_t i = 0; i < s.nx && !rc; i++) {
@@ -188,8 +212,8 @@ int ghdk_print_tba(const struct ghdk_problem *p, FILE *f)
     if (rc)
       break;
     const int c0 = 0;
-    double d[GHDK_MAX_SPECIES], mom[GHDK_MAX_SPECIES], en[GHDK_MAX_SPECIES],
-        ent[GHDK_MAX_SPECIES], phi[GHDK_MAX_SPECIES];
+    double d[GHDK_MAX_SPECIES], mom[GHDK_MAX_SPECIES], en[GHDK_MAX_SPECIES], ent[GHDK_MAX_SPECIES],
+        phi[GHDK_MAX_SPECIES];
     ghdk_tba_charges(s.tba, rp, NULL, 1, &c0, d, NULL);
     ghdk_tba_momentum_energy(s.tba, rp, mom, en);
     ghdk_tba_entropy(s.tba, rs, nocc, ent);

@@ -80,8 +80,8 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
                    const double *q_target, double *beta, double *n, double *rho_p)
 {
   if (ncon == 0 || ncon > GHDK_TBA_MAX_CON)
-    return GHDK_ERROR(GHDK_ERR_DOMAIN, "thermal inverse problem with %zu constraints (1..%d)",
-                      ncon, GHDK_TBA_MAX_CON);
+    return GHDK_ERROR(GHDK_ERR_DOMAIN, "thermal inverse problem with %zu constraints (1..%d)", ncon,
+                      GHDK_TBA_MAX_CON);
   for (size_t k = 0; k < ncon; k++)
     if (con[k].charge < 0 || con[k].charge >= GHDK_MAX_CHARGES)
       return GHDK_ERROR(GHDK_ERR_DOMAIN, "constraint on charge %d (0..%d)", con[k].charge,
@@ -122,7 +122,8 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
       }
     }
     gsl_matrix_view cm = gsl_matrix_view_array(cdata, ncon, ncon);
-    gsl_vector_view rv = gsl_vector_view_array(rdata, ncon), dv = gsl_vector_view_array(ddata, ncon);
+    gsl_vector_view rv = gsl_vector_view_array(rdata, ncon),
+                    dv = gsl_vector_view_array(ddata, ncon);
     if (gsl_linalg_cholesky_decomp1(&cm.matrix) ||
         gsl_linalg_cholesky_solve(&cm.matrix, &rv.vector, &dv.vector))
       return GHDK_ERROR(GHDK_ERR_NOCONV, "thermal inverse problem: singular covariance (are "

@@ -3,8 +3,8 @@
 #include "ghdk/status.h"
 #include "tba_priv.h"
 
-void ghdk_tba_charges(const struct ghdk_tba *t, const double *rho_p, const double *v_eff,
-                      size_t nq, const int *charges, double *q, double *j)
+void ghdk_tba_charges(const struct ghdk_tba *t, const double *rho_p, const double *v_eff, size_t nq,
+                      const int *charges, double *q, double *j)
 {
   const double *w = t->grid->w;
   for (size_t a = 0; a < t->ns; a++)

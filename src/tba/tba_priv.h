@@ -25,18 +25,18 @@ struct ghdk_tba {
   const struct ghdk_grid *grid;
   size_t ns, n, size; /* species, nodes, ns * n */
   int use_fft;
-  int any_pair;                               /* some T_ab is not identically zero */
+  int any_pair;                                 /* some T_ab is not identically zero */
   int pair[GHDK_MAX_SPECIES][GHDK_MAX_SPECIES]; /* T_ab not identically zero */
   double tol;
   enum ghdk_statistics stat[GHDK_MAX_SPECIES];
-  double *p, *dp, *e, *de;        /* bare functions, stacked */
-  double *h[GHDK_MAX_CHARGES];    /* charge eigenvalues h_i at the nodes, stacked */
-  double *occ;                    /* occupation of the dressing operator */
+  double *p, *dp, *e, *de;     /* bare functions, stacked */
+  double *h[GHDK_MAX_CHARGES]; /* charge eigenvalues h_i at the nodes, stacked */
+  double *occ;                 /* occupation of the dressing operator */
   /* FFT path: linear convolution by zero padding to m = 2n, kernel spectra per pair. */
   size_t m, mc;
   double *pad;
-  fftw_complex *spec;                     /* ns spectra of length mc */
-  fftw_complex *acc;                      /* one accumulated spectrum */
+  fftw_complex *spec; /* ns spectra of length mc */
+  fftw_complex *acc;  /* one accumulated spectrum */
   fftw_complex *kfft[GHDK_MAX_SPECIES * GHDK_MAX_SPECIES];
   fftw_plan fwd, bwd;
   /* Dense path: kmat[a*ns+b] = T_ab(theta_k, theta_l) w_l, and the LU of (1 - T n). */
@@ -64,36 +64,48 @@ void ghdk_tba_apply_kernel(struct ghdk_tba *t, const double *x, double *y);
 static inline double ghdk_stat_n(enum ghdk_statistics s, double eps)
 {
   switch (s) {
-  case GHDK_FERMION: return eps > 0 ? exp(-eps) / (1.0 + exp(-eps)) : 1.0 / (1.0 + exp(eps));
-  case GHDK_BOSON: return 1.0 / expm1(eps);
-  default: return exp(-eps);
+  case GHDK_FERMION:
+    return eps > 0 ? exp(-eps) / (1.0 + exp(-eps)) : 1.0 / (1.0 + exp(eps));
+  case GHDK_BOSON:
+    return 1.0 / expm1(eps);
+  default:
+    return exp(-eps);
   }
 }
 /** F(eps) with dF/deps = -n: ln(1 + e^-eps), -ln(1 - e^-eps), e^-eps. */
 static inline double ghdk_stat_F(enum ghdk_statistics s, double eps)
 {
   switch (s) {
-  case GHDK_FERMION: return eps > 0 ? log1p(exp(-eps)) : -eps + log1p(exp(eps));
-  case GHDK_BOSON: return -log(-expm1(-eps));
-  default: return exp(-eps);
+  case GHDK_FERMION:
+    return eps > 0 ? log1p(exp(-eps)) : -eps + log1p(exp(eps));
+  case GHDK_BOSON:
+    return -log(-expm1(-eps));
+  default:
+    return exp(-eps);
   }
 }
 /** eps from n (inverse of ghdk_stat_n). */
 static inline double ghdk_stat_eps(enum ghdk_statistics s, double n)
 {
   switch (s) {
-  case GHDK_FERMION: return log1p(-n) - log(n);
-  case GHDK_BOSON: return log1p(n) - log(n);
-  default: return -log(n);
+  case GHDK_FERMION:
+    return log1p(-n) - log(n);
+  case GHDK_BOSON:
+    return log1p(n) - log(n);
+  default:
+    return -log(n);
   }
 }
 /** F as a function of n: -ln(1 - n), ln(1 + n), n. */
 static inline double ghdk_stat_F_of_n(enum ghdk_statistics s, double n)
 {
   switch (s) {
-  case GHDK_FERMION: return -log1p(-n);
-  case GHDK_BOSON: return log1p(n);
-  default: return n;
+  case GHDK_FERMION:
+    return -log1p(-n);
+  case GHDK_BOSON:
+    return log1p(n);
+  default:
+    return n;
   }
 }
 /** Entropy per state: -n ln n - (1-n) ln(1-n), (1+n) ln(1+n) - n ln n, n - n ln n. */
@@ -101,9 +113,12 @@ static inline double ghdk_stat_entropy(enum ghdk_statistics s, double n)
 {
   const double nlogn = n > 0 ? n * log(n) : 0.0;
   switch (s) {
-  case GHDK_FERMION: return -nlogn - (n < 1 ? (1 - n) * log1p(-n) : 0.0);
-  case GHDK_BOSON: return (1 + n) * log1p(n) - nlogn;
-  default: return n - nlogn;
+  case GHDK_FERMION:
+    return -nlogn - (n < 1 ? (1 - n) * log1p(-n) : 0.0);
+  case GHDK_BOSON:
+    return (1 + n) * log1p(n) - nlogn;
+  default:
+    return n - nlogn;
   }
 }
 
