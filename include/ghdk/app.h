@@ -22,6 +22,11 @@ struct ghdk_run_opts {
  * leaves no file. */
 int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
 
+/** The homogeneous quench (kind "homogeneous"): one cell under the deck's collision kernel,
+ * integrated in tbar by CVODE with an output record at t = 0 and at each output instant, then a
+ * run summary (final charges, drift of the collision invariants, CVODE statistics). */
+int ghdk_run_homogeneous(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
+
 /** Print, per cell and species, the particle, momentum, energy and entropy densities, the
  * generalised free energy phi and, for thermal states, the pressure P = T phi. */
 int ghdk_print_tba(const struct ghdk_problem *p, FILE *f);

@@ -38,7 +38,7 @@ enum ghdk_dress_method { GHDK_DRESS_AUTO = 0, GHDK_DRESS_FFT, GHDK_DRESS_DENSE }
 struct ghdk_problem {
   char deck_path[1024]; /**< as given on the command line */
   char *deck_text;      /**< full text of the deck (owned) */
-  char kind[16];        /**< run kind: "state" (write the initial state) */
+  char kind[16];        /**< run kind: "state" (write the initial state), "homogeneous" */
   char model_name[32];
   struct ghdk_model_inp model; /**< model.name points at model_name */
   struct ghdk_grid_inp grid;   /**< rapidity grid */
@@ -51,11 +51,23 @@ struct ghdk_problem {
   double *source_w;  /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
   size_t ncharge;    /**< tracked charges for q, j, beta */
   int charges[GHDK_MAX_CHARGES];
-  int fit_betas;            /**< fit beta_i on the basis of the tracked charges */
-  int write_n, write_veff;  /**< optional output fields */
-  char output[1024];        /**< output path (the -o option overrides) */
-  size_t nparam;            /**< effective parameters, defaults included */
-  struct ghdk_param *param; /**< (owned) */
+  int fit_betas;           /**< fit beta_i on the basis of the tracked charges */
+  int write_n, write_veff; /**< optional output fields */
+  char output[1024];       /**< output path (the -o option overrides) */
+  /* kind "homogeneous": a single cell under a collision kernel, integrated in tbar by CVODE. */
+  char coll_name[32];         /**< collision.kernel */
+  char coll_coefficients[32]; /**< collision.coefficients (phi6) */
+  size_t coll_quad_order;     /**< collision.quad_order (phi6; 0: kernel default) */
+  double coll_tau;            /**< collision.tau (relaxation) */
+  int coll_conserve_number;   /**< collision.conserve_number (relaxation) */
+  double t_end, t_first;      /**< time.t_end; time.t_first (first output, log spacing) */
+  size_t n_out;               /**< time.n_out output instants after t = 0 */
+  int log_spacing;            /**< time.spacing == "log" */
+  double rtol, atol;          /**< time.rtol; time.atol relative to max rho_p(0) */
+  int linear_solver;          /**< time.linear_solver: 0 auto, 1 dense, 2 gmres */
+  size_t max_steps;           /**< time.max_steps */
+  size_t nparam;              /**< effective parameters, defaults included */
+  struct ghdk_param *param;   /**< (owned) */
 };
 
 /** Load, sandbox-execute and validate a deck; apply `--set key=value` overrides (nset strings

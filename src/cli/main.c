@@ -108,8 +108,9 @@ int main(int argc, char **argv)
       strncat(history, " ", sizeof history - strlen(history) - 1);
       strncat(history, argv[i], sizeof history - strlen(history) - 1);
     }
-    rc = ghdk_run_state(
-        p, &(struct ghdk_run_opts){.output = output, .history = history, .quiet = quiet});
+    const struct ghdk_run_opts opts = {.output = output, .history = history, .quiet = quiet};
+    rc = strcmp(p->kind, "homogeneous") == 0 ? ghdk_run_homogeneous(p, &opts)
+                                             : ghdk_run_state(p, &opts);
   }
   ghdk_problem_free(p);
   return exit_code(rc);

@@ -77,7 +77,11 @@ struct key_spec {
   const char *meaning;
 };
 
-static const char *const kind_names[] = {"state", NULL};
+static const char *const kind_names[] = {"state", "homogeneous", NULL};
+static const char *const coll_names[] = {"phi6", "coupled_ll", "relaxation", NULL};
+static const char *const coefficient_names[] = {"golden_rule", "printed", NULL};
+static const char *const spacing_names[] = {"linear", "log", NULL};
+static const char *const solver_names[] = {"auto", "dense", "gmres", NULL};
 /* In the order of enum ghdk_quad_rule, enum ghdk_dress_method and enum ghdk_state_kind. */
 static const char *const rule_names[] = {"uniform", "gauss_legendre", NULL};
 static const char *const dressing_names[] = {"auto", "fft", "dense", NULL};
@@ -89,7 +93,8 @@ static const struct key_spec schema[] = {
      .type = T_STRING,
      .def_text = "state",
      .names = kind_names,
-     .meaning = "what the run does: `state` writes the initial state as one record"},
+     .meaning = "what the run does: `state` writes the initial state as one record; "
+                "`homogeneous` evolves one cell under a collision kernel"},
     {.key = "model.name",
      .type = T_STRING,
      .flags = F_REQUIRED | F_MODELS,
@@ -213,6 +218,100 @@ static const struct key_spec schema[] = {
      .note = "finite values",
      .meaning = "source term W(x, theta, a) of species a, sampled at the cell centres and the "
                 "rapidity nodes"},
+    {.key = "collision.kernel",
+     .type = T_STRING,
+     .flags = F_REQUIRED,
+     .names = coll_names,
+     .when = "kind=homogeneous",
+     .meaning = "collision kernel I[rho_p] (physics.md 4); phi6 needs free_boson, coupled_ll two "
+                "lieb_liniger species"},
+    {.key = "collision.coefficients",
+     .type = T_STRING,
+     .def_text = "golden_rule",
+     .names = coefficient_names,
+     .when = "collision.kernel=phi6",
+     .meaning = "coefficients of the 3<->3, 2->4, 4->2 terms: golden_rule (120 pi, 120 pi, 60 pi) "
+                "or printed (1200, 900, 450)"},
+    {.key = "collision.quad_order",
+     .type = T_INTEGER,
+     .flags = F_GE | F_LE,
+     .def = 0,
+     .lo = 0,
+     .hi = 1024,
+     .when = "collision.kernel=phi6",
+     .meaning = "nodes of the inner threshold quadrature; 0: the kernel's default"},
+    {.key = "collision.tau",
+     .type = T_NUMBER,
+     .flags = F_GT,
+     .def = 1,
+     .lo = 0,
+     .when = "collision.kernel=relaxation",
+     .meaning = "relaxation time, in units of tbar"},
+    {.key = "collision.conserve_number",
+     .type = T_BOOLEAN,
+     .def = 1,
+     .when = "collision.kernel=relaxation",
+     .meaning = "relax toward the thermal state with the same particle number of each species "
+                "(else only momentum and energy are kept)"},
+    {.key = "time.t_end",
+     .type = T_NUMBER,
+     .flags = F_REQUIRED | F_GT,
+     .lo = 0,
+     .when = "kind=homogeneous",
+     .meaning = "final time, in units of tbar = lambda^2 t"},
+    {.key = "time.n_out",
+     .type = T_INTEGER,
+     .flags = F_GE | F_LE,
+     .def = 50,
+     .lo = 1,
+     .hi = 1000000,
+     .when = "kind=homogeneous",
+     .meaning = "number of output instants after t = 0"},
+    {.key = "time.spacing",
+     .type = T_STRING,
+     .def_text = "linear",
+     .names = spacing_names,
+     .when = "kind=homogeneous",
+     .meaning = "output instants equally spaced (linear) or geometric from time.t_first (log)"},
+    {.key = "time.t_first",
+     .type = T_NUMBER,
+     .flags = F_COMPUTED | F_GT,
+     .def_text = "time.t_end / 1000",
+     .lo = 0,
+     .note = "< time.t_end",
+     .when = "kind=homogeneous",
+     .meaning = "first output instant with log spacing"},
+    {.key = "time.rtol",
+     .type = T_NUMBER,
+     .flags = F_GE | F_LE,
+     .def = 1e-8,
+     .lo = 1e-14,
+     .hi = 1e-2,
+     .when = "kind=homogeneous",
+     .meaning = "CVODE relative tolerance"},
+    {.key = "time.atol",
+     .type = T_NUMBER,
+     .flags = F_GE | F_LE,
+     .def = 1e-10,
+     .lo = 0,
+     .hi = 1,
+     .when = "kind=homogeneous",
+     .meaning = "CVODE absolute tolerance, relative to the largest initial rho_p"},
+    {.key = "time.linear_solver",
+     .type = T_STRING,
+     .def_text = "auto",
+     .names = solver_names,
+     .when = "kind=homogeneous",
+     .meaning = "BDF linear solver: dense (difference-quotient Jacobian) or gmres (matrix-free); "
+                "auto: dense up to 1024 unknowns"},
+    {.key = "time.max_steps",
+     .type = T_INTEGER,
+     .flags = F_GE | F_LE,
+     .def = 1000000,
+     .lo = 1,
+     .hi = 1e9,
+     .when = "kind=homogeneous",
+     .meaning = "largest number of CVODE steps of the whole run"},
     {.key = "output.file",
      .type = T_STRING,
      .flags = F_COMPUTED,
@@ -673,6 +772,10 @@ static const char *selector(const struct deck *d, const char *key, size_t n)
 {
   if (strncmp(key, "model.name", n) == 0)
     return d->p->model_name;
+  if (strncmp(key, "kind", n) == 0)
+    return d->p->kind;
+  if (strncmp(key, "collision.kernel", n) == 0)
+    return d->p->coll_name;
   return d->state_type ? d->state_type : "";
 }
 
@@ -757,7 +860,7 @@ static int read_number(struct deck *d, int t, const char *prefix, const char *ge
     *out = lua_tonumber(d->L, -1);
   else if (type != LUA_TNIL)
     return type_error(d, d->key, k->type);
-  else
+  else if (!(k->flags & F_COMPUTED))
     *out = k->def;
   lua_pop(d->L, 1);
   GHDK_CHECK(check_number(d, d->key, k, *out));
@@ -770,6 +873,10 @@ static int read_integer(struct deck *d, int t, const char *prefix, const char *g
   const struct key_spec *k;
   int type;
   GHDK_CHECK(fetch(d, t, prefix, gen, &k, &type));
+  if (type == LUA_TNONE) {
+    lua_pop(d->L, 1);
+    return GHDK_OK;
+  }
   double v = (k->flags & F_COMPUTED) ? (double)*out : k->def;
   if (type != LUA_TNIL)
     GHDK_CHECK(to_integer(d, d->key, k->type, &v));
@@ -784,6 +891,10 @@ static int read_bool(struct deck *d, int t, const char *prefix, const char *gen,
   const struct key_spec *k;
   int type;
   GHDK_CHECK(fetch(d, t, prefix, gen, &k, &type));
+  if (type == LUA_TNONE) {
+    lua_pop(d->L, 1);
+    return GHDK_OK;
+  }
   if (type == LUA_TBOOLEAN)
     *out = lua_toboolean(d->L, -1);
   else if (type != LUA_TNIL)
@@ -803,6 +914,10 @@ static int read_string(struct deck *d, int t, const char *prefix, const char *ge
   const struct key_spec *k;
   int type;
   GHDK_CHECK(fetch(d, t, prefix, gen, &k, &type));
+  if (type == LUA_TNONE) {
+    lua_pop(d->L, 1);
+    return GHDK_OK;
+  }
   const char *s;
   if (type == LUA_TSTRING)
     s = lua_tostring(d->L, -1);
@@ -1199,6 +1314,39 @@ static int parse_states(struct deck *d, int tab)
   return GHDK_OK;
 }
 
+/* The collision kernel and the time integration (kind "homogeneous"; for other kinds every key
+ * here is absent, and a present one is reported as not allowed). */
+static int parse_dynamics(struct deck *d, int tab)
+{
+  struct ghdk_problem *p = d->p;
+  int coll, time, idx = 0;
+  GHDK_CHECK(open_table(d, tab, "", "collision", &coll));
+  GHDK_CHECK(read_string(d, coll, "collision", "collision.kernel", p->coll_name,
+                         sizeof p->coll_name, NULL));
+  GHDK_CHECK(read_string(d, coll, "collision", "collision.coefficients", p->coll_coefficients,
+                         sizeof p->coll_coefficients, NULL));
+  GHDK_CHECK(read_integer(d, coll, "collision", "collision.quad_order", &p->coll_quad_order));
+  GHDK_CHECK(read_number(d, coll, "collision", "collision.tau", &p->coll_tau));
+  GHDK_CHECK(
+      read_bool(d, coll, "collision", "collision.conserve_number", &p->coll_conserve_number));
+  GHDK_CHECK(open_table(d, tab, "", "time", &time));
+  GHDK_CHECK(read_number(d, time, "time", "time.t_end", &p->t_end));
+  GHDK_CHECK(read_integer(d, time, "time", "time.n_out", &p->n_out));
+  GHDK_CHECK(read_string(d, time, "time", "time.spacing", NULL, 0, &idx));
+  p->log_spacing = idx == 1;
+  p->t_first = p->t_end / 1000;
+  GHDK_CHECK(read_number(d, time, "time", "time.t_first", &p->t_first));
+  if (strcmp(p->kind, "homogeneous") == 0 && !(p->t_first < p->t_end))
+    return fail(d, "key 'time.t_first' = %s out of range: must be < time.t_end = %s",
+                num_text(p->t_first).s, num_text(p->t_end).s);
+  GHDK_CHECK(read_number(d, time, "time", "time.rtol", &p->rtol));
+  GHDK_CHECK(read_number(d, time, "time", "time.atol", &p->atol));
+  GHDK_CHECK(read_string(d, time, "time", "time.linear_solver", NULL, 0, &p->linear_solver));
+  GHDK_CHECK(read_integer(d, time, "time", "time.max_steps", &p->max_steps));
+  lua_pop(d->L, 2);
+  return GHDK_OK;
+}
+
 /* Default output: the deck's file name with .lua replaced by .nc, in the current directory. */
 static void default_output(const char *path, char *buf, size_t len)
 {
@@ -1328,6 +1476,7 @@ static int run(struct deck *d)
   GHDK_CHECK(parse_model(d, tab));
   GHDK_CHECK(parse_grid_space(d, tab));
   GHDK_CHECK(parse_states(d, tab));
+  GHDK_CHECK(parse_dynamics(d, tab));
   GHDK_CHECK(parse_output(d, tab));
   return check_unknown(d, tab, "");
 }

@@ -5,88 +5,11 @@
 #include "ghdk/output.h"
 #include "ghdk/status.h"
 #include "ghdk/tba.h"
+#include "solver_priv.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Model, grid and TBA workspace of a problem. */
-struct setup {
-  struct ghdk_model *model;
-  struct ghdk_grid *grid;
-  struct ghdk_tba *tba;
-  size_t ns, n, nx;
-};
-
-static void setup_free(struct setup *s)
-{
-  ghdk_tba_free(s->tba);
-  ghdk_grid_free(s->grid);
-  ghdk_model_free(s->model);
-}
-
-static int setup_new(const struct ghdk_problem *p, struct setup *s)
-{
-  memset(s, 0, sizeof *s);
-  int rc = ghdk_model_new(&p->model, &s->model);
-  if (!rc)
-    rc = ghdk_grid_new(&p->grid, &s->grid);
-  if (!rc)
-    rc = ghdk_tba_new(
-        &(struct ghdk_tba_inp){
-            .model = s->model, .grid = s->grid, .method = p->dressing, .tol = p->dress_tol},
-        &s->tba);
-  if (rc) {
-    setup_free(s);
-    return rc;
-  }
-  s->ns = s->model->nspecies;
-  s->n = s->grid->n;
-  s->nx = p->nx;
-  return GHDK_OK;
-}
-
-static double cell_centre(const struct ghdk_problem *p, size_t i)
-{
-  return p->x_min + ((double)i + 0.5) * (p->x_max - p->x_min) / (double)p->nx;
-}
-
-/* Source W of cell i (all species) into w; the trap enters thermal states as mu -> mu - V(x). */
-static int cell_source(const struct ghdk_problem *p, const struct setup *s, size_t i, double *w)
-{
-  const double v = p->potential ? p->potential[i] : 0.0;
-  for (size_t a = 0; a < s->ns; a++) {
-    const struct ghdk_state_spec *st = &p->state[a];
-    double *wa = w + a * s->n;
-    switch (st->kind) {
-    case GHDK_STATE_THERMAL:
-      ghdk_tba_thermal_source(s->tba, a, st->T, st->mu - v, st->nu, wa);
-      break;
-    case GHDK_STATE_GGE:
-      ghdk_tba_gge_source(s->tba, a, st->nbeta, st->beta, wa);
-      break;
-    case GHDK_STATE_SOURCE:
-      memcpy(wa, p->source_w + (a * s->nx + i) * s->n, s->n * sizeof *wa);
-      break;
-    }
-  }
-  return GHDK_OK;
-}
-
-/* The state of cell i: n and rho_p. A source outside the domain of the statistics is the
- * deck's fault: report it as bad input naming the cell. */
-static int cell_state(const struct ghdk_problem *p, struct setup *s, size_t i, double *w, double *n,
-                      double *rho_p)
-{
-  cell_source(p, s, i, w);
-  const int rc = ghdk_tba_gge(s->tba, w, NULL, n, rho_p);
-  if (rc == GHDK_ERR_DOMAIN)
-    return GHDK_ERROR(GHDK_ERR_INPUT,
-                      "%s: the state of cell %zu (x = %g) is not valid for the model (for bosons W "
-                      "must be > 0 at every rapidity: check state.mu, state.beta or state.W)",
-                      p->deck_path, i, cell_centre(p, i));
-  return rc;
-}
 
 /* Copy one cell's per-species block (stacked [species][len]) into a contract-layout field
  * [species][x][len]. */
@@ -98,8 +21,8 @@ static void scatter(const double *cell, size_t ns, size_t nx, size_t i, size_t l
 
 int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o)
 {
-  struct setup s;
-  GHDK_CHECK(setup_new(p, &s));
+  struct ghdk_setup s;
+  GHDK_CHECK(ghdk_setup_new(p, &s));
   const size_t ns = s.ns, n = s.n, nx = s.nx, nq = p->ncharge, cell = ns * n;
   const size_t field = nx * cell, qsize = nx * ns * nq;
   double *rho_p = malloc(field * sizeof(double)), *nocc = malloc(field * sizeof(double));
@@ -116,9 +39,9 @@ int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o)
   /* One cell at a time in cell-local buffers, scattered into the output layout. */
   double *w = cw, *nc = cw + cell, *rpc = cw + 2 * cell, *vc = cw + 3 * cell, *rs = cw + 4 * cell;
   for (size_t i = 0; i < nx; i++) {
-    x[i] = cell_centre(p, i);
+    x[i] = ghdk_cell_centre(p, i);
     dx[i] = (p->x_max - p->x_min) / (double)nx;
-    rc = cell_state(p, &s, i, w, nc, rpc);
+    rc = ghdk_cell_state(p, &s, i, w, nc, rpc);
     if (!rc)
       rc = ghdk_tba_veff(s.tba, nc, vc, rs);
     if (rc)
@@ -188,14 +111,14 @@ done:
   }
   free(rho_p), free(nocc), free(veff), free(q), free(j), free(beta), free(ent), free(x);
   free(dx), free(cw);
-  setup_free(&s);
+  ghdk_setup_free(&s);
   return rc;
 }
 
 int ghdk_print_tba(const struct ghdk_problem *p, FILE *f)
 {
-  struct setup s;
-  GHDK_CHECK(setup_new(p, &s));
+  struct ghdk_setup s;
+  GHDK_CHECK(ghdk_setup_new(p, &s));
   const size_t cell = s.ns * s.n;
   double *w = malloc(cell * sizeof(double)), *nocc = malloc(cell * sizeof(double));
   double *rp = malloc(cell * sizeof(double)), *rs = malloc(cell * sizeof(double));
@@ -206,7 +129,7 @@ int ghdk_print_tba(const struct ghdk_problem *p, FILE *f)
   fprintf(f, "# %-12s %-7s %-22s %-22s %-22s %-22s %-22s %s\n", "x", "species", "density",
           "momentum", "energy", "entropy", "phi = int p' F/(2pi)", "pressure");
   for (size_t i = 0; i < s.nx && !rc; i++) {
-    rc = cell_state(p, &s, i, w, nocc, rp);
+    rc = ghdk_cell_state(p, &s, i, w, nocc, rp);
     if (!rc)
       rc = ghdk_tba_rho_s(s.tba, rp, rs);
     if (rc)
@@ -219,8 +142,8 @@ int ghdk_print_tba(const struct ghdk_problem *p, FILE *f)
     ghdk_tba_entropy(s.tba, rs, nocc, ent);
     ghdk_tba_free_energy(s.tba, nocc, phi);
     for (size_t a = 0; a < s.ns; a++) {
-      fprintf(f, "  %-12.6g %-7zu %-22.15e %-22.15e %-22.15e %-22.15e %-22.15e ", cell_centre(p, i),
-              a + 1, d[a], mom[a], en[a], ent[a], phi[a]);
+      fprintf(f, "  %-12.6g %-7zu %-22.15e %-22.15e %-22.15e %-22.15e %-22.15e ",
+              ghdk_cell_centre(p, i), a + 1, d[a], mom[a], en[a], ent[a], phi[a]);
       if (p->state[a].kind == GHDK_STATE_THERMAL)
         fprintf(f, "%.15e\n", p->state[a].T * phi[a]);
       else
@@ -228,6 +151,6 @@ int ghdk_print_tba(const struct ghdk_problem *p, FILE *f)
     }
   }
   free(w), free(nocc), free(rp), free(rs);
-  setup_free(&s);
+  ghdk_setup_free(&s);
   return rc;
 }

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The collision-kernel registry and the conservative correction onto the collision invariants. */
+#include "coll_priv.h"
+#include "ghdk/kinetic.h"
+#include "ghdk/status.h"
+
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <string.h>
+
+static const struct {
+  const char *name;
+  int (*create)(const struct ghdk_coll_inp *, struct ghdk_coll **);
+} registry[] = {
+    {"coupled_ll", ghdk_coupled_ll_new},
+    {"relaxation", ghdk_relaxation_new},
+};
+
+static const char *const names[] = {"coupled_ll", "relaxation", NULL};
+
+const char *const *ghdk_coll_names(void)
+{
+  return names;
+}
+
+int ghdk_coll_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
+{
+  *out = NULL;
+  for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+    if (inp->name && strcmp(inp->name, registry[i].name) == 0)
+      return registry[i].create(inp, out);
+  return GHDK_ERROR(GHDK_ERR_INPUT, "unknown collision kernel '%s' (known: coupled_ll, relaxation)",
+                    inp->name ? inp->name : "");
+}
+
+void ghdk_coll_free(struct ghdk_coll *c)
+{
+  if (c)
+    c->free(c);
+}
+
+static int covers(const struct ghdk_constraint *k, size_t a)
+{
+  return k->species_mask == 0 || (k->species_mask >> a) & 1u;
+}
+
+int ghdk_coll_project(const struct ghdk_coll *c, const struct ghdk_model *m,
+                      const struct ghdk_grid *g, const double *rho_p, const double *n, double *drho)
+{
+  const size_t ni = c->ninv, nn = c->n;
+  if (ni == 0)
+    return GHDK_OK;
+  double gram[GHDK_COLL_MAX_INV * GHDK_COLL_MAX_INV] = {0}, r[GHDK_COLL_MAX_INV] = {0},
+                                  lam[GHDK_COLL_MAX_INV];
+  /* Gram matrix of the invariants in the metric w rho_p f, and the violations r_k. */
+  for (size_t a = 0; a < c->ns; a++) {
+    const double sigma = ghdk_stat_sigma(m->statistics(m, a));
+    for (size_t j = 0; j < nn; j++) {
+      const size_t i = a * nn + j;
+      const double wt = g->w[j] * rho_p[i] * (1.0 - sigma * n[i]);
+      double gv[GHDK_COLL_MAX_INV];
+      for (size_t k = 0; k < ni; k++)
+        gv[k] = covers(&c->inv[k], a) ? m->charge(m, a, c->inv[k].charge, g->theta[j]) : 0.0;
+      for (size_t k = 0; k < ni; k++) {
+        r[k] += g->w[j] * gv[k] * drho[i];
+        for (size_t l = 0; l <= k; l++)
+          gram[k * ni + l] += wt * gv[k] * gv[l];
+      }
+    }
+  }
+  for (size_t k = 0; k < ni; k++)
+    for (size_t l = 0; l < k; l++)
+      gram[l * ni + k] = gram[k * ni + l];
+  gsl_matrix_view gm = gsl_matrix_view_array(gram, ni, ni);
+  gsl_vector_view rv = gsl_vector_view_array(r, ni), lv = gsl_vector_view_array(lam, ni);
+  if (gsl_linalg_cholesky_decomp1(&gm.matrix) ||
+      gsl_linalg_cholesky_solve(&gm.matrix, &rv.vector, &lv.vector))
+    return GHDK_ERROR(GHDK_ERR_DOMAIN, "conservative correction: the state has no weight on "
+                                       "some collision invariant");
+  for (size_t a = 0; a < c->ns; a++) {
+    const double sigma = ghdk_stat_sigma(m->statistics(m, a));
+    for (size_t j = 0; j < nn; j++) {
+      const size_t i = a * nn + j;
+      double corr = 0.0;
+      for (size_t k = 0; k < ni; k++)
+        if (covers(&c->inv[k], a))
+          corr += lam[k] * m->charge(m, a, c->inv[k].charge, g->theta[j]);
+      drho[i] -= corr * rho_p[i] * (1.0 - sigma * n[i]);
+    }
+  }
+  return GHDK_OK;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Relaxation-time approximation (physics.md 4.3; Lopez-Piqueres, Ware, Gopalakrishnan, Vasseur,
+ * PRB 2021): I = -(rho_p - rho_p^th[rho_p]) / tau, with rho_p^th the boosted thermal TBA state with
+ * the same momentum, energy and (optionally) particle number of each species as the cell. The
+ * thermal state comes from the inverse problem (ghdk_tba_match, to 1e-12), warm-started from the
+ * previous call's solution; the conservative correction removes the remaining mismatch. Any
+ * model. */
+#include "coll_priv.h"
+#include "ghdk/status.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct relaxation {
+  struct ghdk_coll base;
+  const struct ghdk_model *m;
+  const struct ghdk_grid *g;
+  struct ghdk_tba *tba;
+  double tau;
+  double beta[GHDK_COLL_MAX_INV]; /* last solution: the next call's initial guess */
+  int have_beta;
+  double *n, *rho_s, *rho_th;
+};
+
+static int covers(const struct ghdk_constraint *k, size_t a)
+{
+  return k->species_mask == 0 || (k->species_mask >> a) & 1u;
+}
+
+/* Initial guess of the inverse problem from the cell's own effective temperatures: fit W on the
+ * invariants' charges per species; a species-specific constraint takes that species' value, a
+ * shared one the mean over species. */
+static int guess_from_fit(struct relaxation *s)
+{
+  const struct ghdk_coll *c = &s->base;
+  int charges[GHDK_COLL_MAX_INV];
+  size_t nq = 0;
+  for (size_t k = 0; k < c->ninv; k++) {
+    size_t j = 0;
+    while (j < nq && charges[j] != c->inv[k].charge)
+      j++;
+    if (j == nq)
+      charges[nq++] = c->inv[k].charge;
+  }
+  double fit[GHDK_MAX_SPECIES * GHDK_COLL_MAX_INV];
+  GHDK_CHECK(ghdk_tba_fit_betas(s->tba, s->n, s->rho_s, nq, charges, fit, NULL));
+  for (size_t k = 0; k < c->ninv; k++) {
+    size_t j = 0;
+    while (charges[j] != c->inv[k].charge)
+      j++;
+    double sum = 0.0, cnt = 0.0;
+    for (size_t a = 0; a < c->ns; a++)
+      if (covers(&c->inv[k], a)) {
+        sum += fit[a * nq + j];
+        cnt += 1.0;
+      }
+    s->beta[k] = sum / cnt;
+  }
+  return GHDK_OK;
+}
+
+static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
+{
+  struct relaxation *s = container_of(c, struct relaxation, base);
+  const size_t size = c->ns * c->n;
+  for (size_t i = 0; i < size; i++)
+    if (!(rho_p[i] >= 0.0))
+      return GHDK_ERR_DOMAIN;
+  if (ghdk_tba_occupation(s->tba, rho_p, s->n, s->rho_s) != GHDK_OK)
+    return GHDK_ERR_DOMAIN;
+  for (size_t i = 0; i < size; i++)
+    if (s->m->statistics(s->m, i / c->n) == GHDK_FERMION && !(s->n[i] < 1.0))
+      return GHDK_ERR_DOMAIN;
+  double q[GHDK_COLL_MAX_INV];
+  for (size_t k = 0; k < c->ninv; k++) {
+    q[k] = 0.0;
+    for (size_t i = 0; i < size; i++)
+      if (covers(&c->inv[k], i / c->n)) {
+        const size_t j = i % c->n;
+        q[k] +=
+            s->g->w[j] * rho_p[i] * s->m->charge(s->m, i / c->n, c->inv[k].charge, s->g->theta[j]);
+      }
+  }
+  if (!s->have_beta)
+    GHDK_CHECK(guess_from_fit(s));
+  double beta[GHDK_COLL_MAX_INV];
+  memcpy(beta, s->beta, sizeof beta);
+  int rc = ghdk_tba_match(s->tba, c->ninv, c->inv, q, beta, NULL, s->rho_th);
+  if (rc != GHDK_OK && s->have_beta) {
+    /* The previous solution may be far from this state (a rejected trial step): start over. */
+    GHDK_CHECK(guess_from_fit(s));
+    memcpy(beta, s->beta, sizeof beta);
+    rc = ghdk_tba_match(s->tba, c->ninv, c->inv, q, beta, NULL, s->rho_th);
+  }
+  if (rc != GHDK_OK)
+    return rc;
+  memcpy(s->beta, beta, sizeof beta);
+  s->have_beta = 1;
+  for (size_t i = 0; i < size; i++)
+    drho[i] = -(rho_p[i] - s->rho_th[i]) / s->tau;
+  return ghdk_coll_project(c, s->m, s->g, rho_p, s->n, drho);
+}
+
+static void relax_free(struct ghdk_coll *c)
+{
+  struct relaxation *s = container_of(c, struct relaxation, base);
+  ghdk_tba_free(s->tba);
+  free(s->n);
+  free(s->rho_s);
+  free(s->rho_th);
+  free(s);
+}
+
+int ghdk_relaxation_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
+{
+  const struct ghdk_model *m = inp->model;
+  if (!(inp->tau > 0.0))
+    return GHDK_ERROR(GHDK_ERR_INPUT, "relaxation: tau must be > 0, got %g", inp->tau);
+  const size_t ns = m->nspecies;
+  if (ns + 2 > GHDK_COLL_MAX_INV)
+    return GHDK_ERROR(GHDK_ERR_INPUT, "relaxation: at most %d species", GHDK_COLL_MAX_INV - 2);
+  struct relaxation *s = calloc(1, sizeof *s);
+  if (!s)
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "relaxation kernel");
+  const size_t size = ns * inp->grid->n;
+  s->n = malloc(size * sizeof(double));
+  s->rho_s = malloc(size * sizeof(double));
+  s->rho_th = malloc(size * sizeof(double));
+  int rc = (s->n && s->rho_s && s->rho_th) ? GHDK_OK : GHDK_ERR_NOMEM;
+  if (!rc)
+    rc = ghdk_tba_new(
+        &(struct ghdk_tba_inp){
+            .model = m, .grid = inp->grid, .method = inp->dressing, .tol = inp->dress_tol},
+        &s->tba);
+  if (rc) {
+    relax_free(&s->base);
+    return rc == GHDK_ERR_NOMEM ? GHDK_ERROR(rc, "relaxation workspace") : rc;
+  }
+  s->m = m;
+  s->g = inp->grid;
+  s->tau = inp->tau;
+  s->base = (struct ghdk_coll){
+      .name = "relaxation", .ns = ns, .n = inp->grid->n, .rhs = relax_rhs, .free = relax_free};
+  if (inp->conserve_number)
+    for (size_t a = 0; a < ns; a++)
+      s->base.inv[s->base.ninv++] = (struct ghdk_constraint){0, 1u << a};
+  s->base.inv[s->base.ninv++] = (struct ghdk_constraint){1, 0};
+  s->base.inv[s->base.ninv++] = (struct ghdk_constraint){2, 0};
+  *out = &s->base;
+  return GHDK_OK;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Set-up shared by the run kinds: model, grid, TBA workspace, and each cell's initial state
+ * (thermal with local-density chemical potential, GGE, or a source W from the deck). */
+#include "ghdk/status.h"
+#include "solver_priv.h"
+
+#include <string.h>
+
+void ghdk_setup_free(struct ghdk_setup *s)
+{
+  ghdk_tba_free(s->tba);
+  ghdk_grid_free(s->grid);
+  ghdk_model_free(s->model);
+}
+
+int ghdk_setup_new(const struct ghdk_problem *p, struct ghdk_setup *s)
+{
+  memset(s, 0, sizeof *s);
+  int rc = ghdk_model_new(&p->model, &s->model);
+  if (!rc)
+    rc = ghdk_grid_new(&p->grid, &s->grid);
+  if (!rc)
+    rc = ghdk_tba_new(
+        &(struct ghdk_tba_inp){
+            .model = s->model, .grid = s->grid, .method = p->dressing, .tol = p->dress_tol},
+        &s->tba);
+  if (rc) {
+    ghdk_setup_free(s);
+    return rc;
+  }
+  s->ns = s->model->nspecies;
+  s->n = s->grid->n;
+  s->nx = p->nx;
+  return GHDK_OK;
+}
+
+double ghdk_cell_centre(const struct ghdk_problem *p, size_t i)
+{
+  return p->x_min + ((double)i + 0.5) * (p->x_max - p->x_min) / (double)p->nx;
+}
+
+/* Source W of cell i (all species) into w; the trap enters thermal states as mu -> mu - V(x). */
+static int cell_source(const struct ghdk_problem *p, const struct ghdk_setup *s, size_t i,
+                       double *w)
+{
+  const double v = p->potential ? p->potential[i] : 0.0;
+  for (size_t a = 0; a < s->ns; a++) {
+    const struct ghdk_state_spec *st = &p->state[a];
+    double *wa = w + a * s->n;
+    switch (st->kind) {
+    case GHDK_STATE_THERMAL:
+      ghdk_tba_thermal_source(s->tba, a, st->T, st->mu - v, st->nu, wa);
+      break;
+    case GHDK_STATE_GGE:
+      ghdk_tba_gge_source(s->tba, a, st->nbeta, st->beta, wa);
+      break;
+    case GHDK_STATE_SOURCE:
+      memcpy(wa, p->source_w + (a * s->nx + i) * s->n, s->n * sizeof *wa);
+      break;
+    }
+  }
+  return GHDK_OK;
+}
+
+/* The state of cell i: n and rho_p. A source outside the domain of the statistics is the
+ * deck's fault: report it as bad input naming the cell. */
+int ghdk_cell_state(const struct ghdk_problem *p, struct ghdk_setup *s, size_t i, double *w,
+                    double *n, double *rho_p)
+{
+  cell_source(p, s, i, w);
+  const int rc = ghdk_tba_gge(s->tba, w, NULL, n, rho_p);
+  if (rc == GHDK_ERR_DOMAIN)
+    return GHDK_ERROR(GHDK_ERR_INPUT,
+                      "%s: the state of cell %zu (x = %g) is not valid for the model (for bosons W "
+                      "must be > 0 at every rapidity: check state.mu, state.beta or state.W)",
+                      p->deck_path, i, ghdk_cell_centre(p, i));
+  return rc;
+}
