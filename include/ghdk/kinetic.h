@@ -33,6 +33,10 @@ struct ghdk_coll {
    * (negative density, n >= 1 for fermions: recoverable, the integrator shrinks its step), or
    * another status on failure. */
   int (*rhs)(struct ghdk_coll *c, const double *rho_p, double *drho);
+  /** The kernel's fixed point with the invariants of rho_p into rho_eq; beta (may be NULL)
+   * receives the coefficients of the invariants in its source W where it is a GGE. NULL: the
+   * boosted thermal state with the same invariants (ghdk_coll_thermal_equilibrium). */
+  int (*equilibrium)(struct ghdk_coll *c, const double *rho_p, double *rho_eq, double *beta);
   void (*free)(struct ghdk_coll *c);
 };
 
@@ -57,6 +61,26 @@ int ghdk_coll_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out);
 void ghdk_coll_free(struct ghdk_coll *c);
 /** Registered kernel names, NULL-terminated. */
 const char *const *ghdk_coll_names(void);
+
+/** The fixed point of kernel c with the invariants of rho_p: c->equilibrium if set, else the
+ * boosted thermal state with the same invariants (ghdk_coll_thermal_equilibrium). */
+int ghdk_coll_equilibrium(struct ghdk_coll *c, struct ghdk_tba *tba, const double *rho_p,
+                          double *rho_eq, double *beta);
+
+/** The GGE W = sum_k beta_k g_k over the invariants g_k of c whose invariants equal those of
+ * rho_p (the thermal inverse problem, ghdk_tba_match). beta holds the initial guess on input if
+ * *have_guess, else the guess comes from the state's own fitted effective temperatures; on
+ * success beta holds the solution and *have_guess is set. A failed warm start is retried from
+ * the fitted guess. rho_eq (may be NULL) receives the equilibrium state; work is scratch of
+ * 2 ns n doubles (no allocation here: relaxation calls this in its right-hand side). */
+int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tba,
+                                  const double *rho_p, double *rho_eq, double *beta,
+                                  int *have_guess, double *work);
+
+/** Values q[k] of the invariants of c in the state rho_p (sum over their species of
+ * integral rho_p h) and, if scale is not NULL, their scales sum |w rho_p h|. */
+void ghdk_coll_invariants(const struct ghdk_coll *c, const struct ghdk_tba *tba,
+                          const double *rho_p, double *q, double *scale);
 
 /** Conservative correction: replace drho by drho - sum_k lambda_k rho_p f g_k (f = 1 - sigma n,
  * g_k the invariants) with lambda chosen so that sum_a integral g_k drho = 0 for every invariant

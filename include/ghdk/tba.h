@@ -38,6 +38,9 @@ struct ghdk_constraint {
 int ghdk_tba_new(const struct ghdk_tba_inp *inp, struct ghdk_tba **out);
 void ghdk_tba_free(struct ghdk_tba *t);
 
+/** The model and grid the workspace was built on (borrowed). */
+const struct ghdk_model *ghdk_tba_model(const struct ghdk_tba *t);
+const struct ghdk_grid *ghdk_tba_grid(const struct ghdk_tba *t);
 /** Total vector length nspecies * ntheta. */
 size_t ghdk_tba_size(const struct ghdk_tba *t);
 /** 1 if the dressing uses the FFT path. */

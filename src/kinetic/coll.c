@@ -6,7 +6,13 @@
 
 #include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+static int covers(const struct ghdk_constraint *k, size_t a)
+{
+  return k->species_mask == 0 || (k->species_mask >> a) & 1u;
+}
 
 static const struct {
   const char *name;
@@ -39,9 +45,100 @@ void ghdk_coll_free(struct ghdk_coll *c)
     c->free(c);
 }
 
-static int covers(const struct ghdk_constraint *k, size_t a)
+/* Initial guess of the inverse problem from the state's own effective temperatures: fit W on
+ * the invariants' charges per species; a species-specific invariant takes that species' value,
+ * a shared one the mean over species. n and rho_s: occupation and state density of the state. */
+static int guess_from_fit(const struct ghdk_coll *c, struct ghdk_tba *tba, const double *n,
+                          const double *rho_s, double *beta)
 {
-  return k->species_mask == 0 || (k->species_mask >> a) & 1u;
+  int charges[GHDK_COLL_MAX_INV];
+  size_t nq = 0;
+  for (size_t k = 0; k < c->ninv; k++) {
+    size_t j = 0;
+    while (j < nq && charges[j] != c->inv[k].charge)
+      j++;
+    if (j == nq)
+      charges[nq++] = c->inv[k].charge;
+  }
+  double fit[GHDK_MAX_SPECIES * GHDK_COLL_MAX_INV];
+  GHDK_CHECK(ghdk_tba_fit_betas(tba, n, rho_s, nq, charges, fit, NULL));
+  for (size_t k = 0; k < c->ninv; k++) {
+    size_t j = 0;
+    while (charges[j] != c->inv[k].charge)
+      j++;
+    double sum = 0.0, cnt = 0.0;
+    for (size_t a = 0; a < c->ns; a++)
+      if (covers(&c->inv[k], a)) {
+        sum += fit[a * nq + j];
+        cnt += 1.0;
+      }
+    beta[k] = sum / cnt;
+  }
+  return GHDK_OK;
+}
+
+int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tba,
+                                  const double *rho_p, double *rho_eq, double *beta,
+                                  int *have_guess, double *work)
+{
+  const size_t size = c->ns * c->n;
+  double *n = work, *rho_s = work + size;
+  GHDK_CHECK(ghdk_tba_occupation(tba, rho_p, n, rho_s));
+  double q[GHDK_COLL_MAX_INV], b[GHDK_COLL_MAX_INV];
+  ghdk_coll_invariants(c, tba, rho_p, q, NULL);
+  if (!*have_guess)
+    GHDK_CHECK(guess_from_fit(c, tba, n, rho_s, beta));
+  memcpy(b, beta, c->ninv * sizeof *b);
+  int rc = ghdk_tba_match(tba, c->ninv, c->inv, q, b, NULL, rho_eq);
+  if (rc != GHDK_OK && *have_guess) {
+    /* The previous solution may be far from this state (a rejected trial step): start over. */
+    GHDK_CHECK(guess_from_fit(c, tba, n, rho_s, beta));
+    memcpy(b, beta, c->ninv * sizeof *b);
+    rc = ghdk_tba_match(tba, c->ninv, c->inv, q, b, NULL, rho_eq);
+  }
+  GHDK_CHECK(rc);
+  memcpy(beta, b, c->ninv * sizeof *b);
+  *have_guess = 1;
+  return GHDK_OK;
+}
+
+int ghdk_coll_equilibrium(struct ghdk_coll *c, struct ghdk_tba *tba, const double *rho_p,
+                          double *rho_eq, double *beta)
+{
+  if (c->equilibrium)
+    return c->equilibrium(c, rho_p, rho_eq, beta);
+  const size_t size = c->ns * c->n;
+  double b[GHDK_COLL_MAX_INV];
+  int have = 0;
+  double *work = malloc(2 * size * sizeof *work);
+  if (!work)
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "equilibrium workspace");
+  const int rc = ghdk_coll_thermal_equilibrium(c, tba, rho_p, rho_eq, b, &have, work);
+  free(work);
+  if (!rc && beta)
+    memcpy(beta, b, c->ninv * sizeof *b);
+  return rc;
+}
+
+void ghdk_coll_invariants(const struct ghdk_coll *c, const struct ghdk_tba *tba,
+                          const double *rho_p, double *q, double *scale)
+{
+  const struct ghdk_model *m = ghdk_tba_model(tba);
+  const struct ghdk_grid *g = ghdk_tba_grid(tba);
+  for (size_t k = 0; k < c->ninv; k++) {
+    double v = 0.0, sc = 0.0;
+    for (size_t a = 0; a < c->ns; a++)
+      if (covers(&c->inv[k], a))
+        for (size_t j = 0; j < c->n; j++) {
+          const double x =
+              g->w[j] * rho_p[a * c->n + j] * m->charge(m, a, c->inv[k].charge, g->theta[j]);
+          v += x;
+          sc += fabs(x);
+        }
+    q[k] = v;
+    if (scale)
+      scale[k] = sc;
+  }
 }
 
 int ghdk_coll_project(const struct ghdk_coll *c, const struct ghdk_model *m,

@@ -18,7 +18,8 @@
 
 struct coupled_ll {
   struct ghdk_coll base;
-  double *k; /* n x n: w_l K(theta_j - theta_l), zero diagonal */
+  double *k;       /* n x n: w_l K(theta_j - theta_l), zero diagonal */
+  const double *w; /* quadrature weights (the grid's) */
 };
 
 /* (phi/2)/sin(phi/2) with phi = 2 arctan(x): arctan(x) sqrt(1 + x^2)/x, -> 1 at x = 0. */
@@ -47,6 +48,28 @@ static int cll_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
     drho[j] = rb[j] * sa - ra[j] * sb;
     drho[n + j] = -drho[j];
   }
+  return GHDK_OK;
+}
+
+/* The fixed point with the same invariants: rho_a = x R, rho_b = (1 - x) R, R = rho_a + rho_b
+ * node by node, x = N_a / (N_a + N_b). Not a GGE: beta is not defined (set to NaN). */
+static int cll_equilibrium(struct ghdk_coll *c, const double *rho_p, double *rho_eq, double *beta)
+{
+  const size_t n = c->n;
+  const struct coupled_ll *s = container_of(c, struct coupled_ll, base);
+  double na = 0.0, nb = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    na += s->w[j] * rho_p[j];
+    nb += s->w[j] * rho_p[n + j];
+  }
+  const double x = na / (na + nb);
+  for (size_t j = 0; j < n; j++) {
+    const double r = rho_p[j] + rho_p[n + j];
+    rho_eq[j] = x * r;
+    rho_eq[n + j] = (1.0 - x) * r;
+  }
+  for (size_t k = 0; beta && k < c->ninv; k++)
+    beta[k] = NAN;
   return GHDK_OK;
 }
 
@@ -90,6 +113,7 @@ int ghdk_coupled_ll_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
       }
       s->k[j * n + l] = g->w[l] * kv;
     }
+  s->w = g->w;
   s->base = (struct ghdk_coll){
       .name = "coupled_ll",
       .ns = 2,
@@ -97,6 +121,7 @@ int ghdk_coupled_ll_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
       .ninv = 4,
       .inv = {{0, 1u}, {0, 2u}, {1, 0}, {2, 0}},
       .rhs = cll_rhs,
+      .equilibrium = cll_equilibrium,
       .free = cll_free,
   };
   *out = &s->base;

@@ -20,45 +20,8 @@ struct relaxation {
   double tau;
   double beta[GHDK_COLL_MAX_INV]; /* last solution: the next call's initial guess */
   int have_beta;
-  double *n, *rho_s, *rho_th;
+  double *work, *rho_th; /* work: n and rho_s of the state */
 };
-
-static int covers(const struct ghdk_constraint *k, size_t a)
-{
-  return k->species_mask == 0 || (k->species_mask >> a) & 1u;
-}
-
-/* Initial guess of the inverse problem from the cell's own effective temperatures: fit W on the
- * invariants' charges per species; a species-specific constraint takes that species' value, a
- * shared one the mean over species. */
-static int guess_from_fit(struct relaxation *s)
-{
-  const struct ghdk_coll *c = &s->base;
-  int charges[GHDK_COLL_MAX_INV];
-  size_t nq = 0;
-  for (size_t k = 0; k < c->ninv; k++) {
-    size_t j = 0;
-    while (j < nq && charges[j] != c->inv[k].charge)
-      j++;
-    if (j == nq)
-      charges[nq++] = c->inv[k].charge;
-  }
-  double fit[GHDK_MAX_SPECIES * GHDK_COLL_MAX_INV];
-  GHDK_CHECK(ghdk_tba_fit_betas(s->tba, s->n, s->rho_s, nq, charges, fit, NULL));
-  for (size_t k = 0; k < c->ninv; k++) {
-    size_t j = 0;
-    while (charges[j] != c->inv[k].charge)
-      j++;
-    double sum = 0.0, cnt = 0.0;
-    for (size_t a = 0; a < c->ns; a++)
-      if (covers(&c->inv[k], a)) {
-        sum += fit[a * nq + j];
-        cnt += 1.0;
-      }
-    s->beta[k] = sum / cnt;
-  }
-  return GHDK_OK;
-}
 
 static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
 {
@@ -67,47 +30,24 @@ static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
   for (size_t i = 0; i < size; i++)
     if (!(rho_p[i] >= 0.0))
       return GHDK_ERR_DOMAIN;
-  if (ghdk_tba_occupation(s->tba, rho_p, s->n, s->rho_s) != GHDK_OK)
+  if (ghdk_tba_occupation(s->tba, rho_p, s->work, s->work + size) != GHDK_OK)
     return GHDK_ERR_DOMAIN;
   for (size_t i = 0; i < size; i++)
-    if (s->m->statistics(s->m, i / c->n) == GHDK_FERMION && !(s->n[i] < 1.0))
+    if (s->m->statistics(s->m, i / c->n) == GHDK_FERMION && !(s->work[i] < 1.0))
       return GHDK_ERR_DOMAIN;
-  double q[GHDK_COLL_MAX_INV];
-  for (size_t k = 0; k < c->ninv; k++) {
-    q[k] = 0.0;
-    for (size_t i = 0; i < size; i++)
-      if (covers(&c->inv[k], i / c->n)) {
-        const size_t j = i % c->n;
-        q[k] +=
-            s->g->w[j] * rho_p[i] * s->m->charge(s->m, i / c->n, c->inv[k].charge, s->g->theta[j]);
-      }
-  }
-  if (!s->have_beta)
-    GHDK_CHECK(guess_from_fit(s));
-  double beta[GHDK_COLL_MAX_INV];
-  memcpy(beta, s->beta, sizeof beta);
-  int rc = ghdk_tba_match(s->tba, c->ninv, c->inv, q, beta, NULL, s->rho_th);
-  if (rc != GHDK_OK && s->have_beta) {
-    /* The previous solution may be far from this state (a rejected trial step): start over. */
-    GHDK_CHECK(guess_from_fit(s));
-    memcpy(beta, s->beta, sizeof beta);
-    rc = ghdk_tba_match(s->tba, c->ninv, c->inv, q, beta, NULL, s->rho_th);
-  }
-  if (rc != GHDK_OK)
-    return rc;
-  memcpy(s->beta, beta, sizeof beta);
-  s->have_beta = 1;
+  GHDK_CHECK(
+      ghdk_coll_thermal_equilibrium(c, s->tba, rho_p, s->rho_th, s->beta, &s->have_beta, s->work));
   for (size_t i = 0; i < size; i++)
     drho[i] = -(rho_p[i] - s->rho_th[i]) / s->tau;
-  return ghdk_coll_project(c, s->m, s->g, rho_p, s->n, drho);
+  /* ghdk_coll_thermal_equilibrium left the occupation of rho_p in work. */
+  return ghdk_coll_project(c, s->m, s->g, rho_p, s->work, drho);
 }
 
 static void relax_free(struct ghdk_coll *c)
 {
   struct relaxation *s = container_of(c, struct relaxation, base);
   ghdk_tba_free(s->tba);
-  free(s->n);
-  free(s->rho_s);
+  free(s->work);
   free(s->rho_th);
   free(s);
 }
@@ -124,10 +64,9 @@ int ghdk_relaxation_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
   if (!s)
     return GHDK_ERROR(GHDK_ERR_NOMEM, "relaxation kernel");
   const size_t size = ns * inp->grid->n;
-  s->n = malloc(size * sizeof(double));
-  s->rho_s = malloc(size * sizeof(double));
+  s->work = malloc(2 * size * sizeof(double));
   s->rho_th = malloc(size * sizeof(double));
-  int rc = (s->n && s->rho_s && s->rho_th) ? GHDK_OK : GHDK_ERR_NOMEM;
+  int rc = (s->work && s->rho_th) ? GHDK_OK : GHDK_ERR_NOMEM;
   if (!rc)
     rc = ghdk_tba_new(
         &(struct ghdk_tba_inp){

@@ -70,26 +70,6 @@ static int record(struct quench *qu, struct ghdk_output *out, double t, const do
                                                       .entropy = qu->ent});
 }
 
-/* Values of the collision invariants, sum over their species of integral rho_p h, and their
- * scales sum |w rho_p h| (the drift of a zero invariant, e.g. momentum, is measured against it). */
-static void invariants(const struct quench *qu, const double *rho_p, double *v, double *scale)
-{
-  const struct ghdk_coll *c = qu->coll;
-  const struct ghdk_model *m = qu->s.model;
-  const struct ghdk_grid *g = qu->s.grid;
-  for (size_t k = 0; k < c->ninv; k++) {
-    v[k] = scale[k] = 0.0;
-    for (size_t i = 0; i < qu->size; i++) {
-      const size_t a = i / g->n, j = i % g->n;
-      if (c->inv[k].species_mask == 0 || (c->inv[k].species_mask >> a) & 1u) {
-        const double x = g->w[j] * rho_p[i] * m->charge(m, a, c->inv[k].charge, g->theta[j]);
-        v[k] += x;
-        scale[k] += fabs(x);
-      }
-    }
-  }
-}
-
 static double output_time(const struct ghdk_problem *p, size_t k)
 {
   if (!p->log_spacing)
@@ -154,7 +134,7 @@ int ghdk_run_homogeneous(const struct ghdk_problem *p, const struct ghdk_run_opt
   double *rho = rc ? NULL : N_VGetArrayPointer(y);
   double inv0[GHDK_COLL_MAX_INV], inv1[GHDK_COLL_MAX_INV], isc[GHDK_COLL_MAX_INV], scale = 0.0;
   if (!rc) {
-    invariants(&qu, rho, inv0, isc);
+    ghdk_coll_invariants(qu.coll, qu.s.tba, rho, inv0, isc);
     for (size_t i = 0; i < qu.size; i++)
       scale = fmax(scale, rho[i]);
   }
@@ -250,7 +230,7 @@ int ghdk_run_homogeneous(const struct ghdk_problem *p, const struct ghdk_run_opt
     for (size_t i = 0; i < sizeof stats / sizeof stats[0] && !rc; i++)
       rc = ghdk_output_set_stat(out, stats[i].name, (double)stats[i].v);
     double isc1[GHDK_COLL_MAX_INV], drift = 0.0;
-    invariants(&qu, rho, inv1, isc1);
+    ghdk_coll_invariants(qu.coll, qu.s.tba, rho, inv1, isc1);
     for (size_t k = 0; k < qu.coll->ninv; k++)
       drift = fmax(drift, fabs(inv1[k] - inv0[k]) / isc[k]);
     if (!rc)

@@ -16,6 +16,16 @@
  * the spectral radius of T n is close to 1 (low temperature, small c). */
 enum { GMRES_MAXL = 40, GMRES_RESTARTS = 20 };
 
+const struct ghdk_model *ghdk_tba_model(const struct ghdk_tba *t)
+{
+  return t->model;
+}
+
+const struct ghdk_grid *ghdk_tba_grid(const struct ghdk_tba *t)
+{
+  return t->grid;
+}
+
 size_t ghdk_tba_size(const struct ghdk_tba *t)
 {
   return t->size;
