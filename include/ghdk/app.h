@@ -22,10 +22,11 @@ struct ghdk_run_opts {
  * leaves no file. */
 int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
 
-/** The homogeneous quench (kind "homogeneous"): one cell under the deck's collision kernel,
- * integrated in tbar by CVODE with an output record at t = 0 and at each output instant, then a
- * run summary (final charges, drift of the collision invariants, CVODE statistics). */
-int ghdk_run_homogeneous(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
+/** Time evolution (kinds "homogeneous" and "ghd"): the finite-volume right-hand side with the
+ * deck's collision kernel, integrated by CVODE, one record at t = 0 and at each output
+ * instant, then a run summary (final totals, drift, CVODE statistics). A homogeneous run is the
+ * single-cell case in tbar. */
+int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
 
 /** Print, per cell and species, the particle, momentum, energy and entropy densities, the
  * generalised free energy phi and, for thermal states, the pressure P = T phi. */

@@ -47,9 +47,15 @@ struct ghdk_problem {
   size_t nx;           /**< number of space cells (1: homogeneous) */
   double x_min, x_max; /**< cells of width (x_max - x_min)/nx, centres at midpoints */
   struct ghdk_state_spec state[GHDK_MAX_SPECIES]; /**< one per species */
-  double *potential; /**< V(x) at the nx cell centres, or NULL (owned) */
-  double *source_w;  /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
-  size_t ncharge;    /**< tracked charges for q, j, beta */
+  double *potential;      /**< V(x) at the nx cell centres, or NULL (owned) */
+  double *potential_face; /**< V(x) at the nx + 1 cell faces, or NULL (owned) */
+  double bragg_q;         /**< Bragg pulse momentum q >= 0 applied to the initial state */
+  int boundary;           /**< space.boundary, in enum ghdk_bc order: periodic, open, wall */
+  int limiter;            /**< fv.limiter, in enum ghdk_limiter order */
+  double coll_strength;   /**< collision.strength: lambda^2 in front of I (kind ghd) */
+  int time_method;        /**< time.method: 0 auto, 1 adams, 2 bdf */
+  double *source_w;       /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
+  size_t ncharge;         /**< tracked charges for q, j, beta */
   int charges[GHDK_MAX_CHARGES];
   int fit_betas;           /**< fit beta_i on the basis of the tracked charges */
   int write_n, write_veff; /**< optional output fields */

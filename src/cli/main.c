@@ -109,8 +109,7 @@ int main(int argc, char **argv)
       strncat(history, argv[i], sizeof history - strlen(history) - 1);
     }
     const struct ghdk_run_opts opts = {.output = output, .history = history, .quiet = quiet};
-    rc = strcmp(p->kind, "homogeneous") == 0 ? ghdk_run_homogeneous(p, &opts)
-                                             : ghdk_run_state(p, &opts);
+    rc = strcmp(p->kind, "state") == 0 ? ghdk_run_state(p, &opts) : ghdk_run_dynamics(p, &opts);
   }
   ghdk_problem_free(p);
   return exit_code(rc);

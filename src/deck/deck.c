@@ -77,8 +77,12 @@ struct key_spec {
   const char *meaning;
 };
 
-static const char *const kind_names[] = {"state", "homogeneous", NULL};
-static const char *const coll_names[] = {"phi6", "coupled_ll", "relaxation", NULL};
+static const char *const kind_names[] = {"state", "homogeneous", "ghd", NULL};
+static const char *const coll_names[] = {"none", "phi6", "coupled_ll", "relaxation", NULL};
+/* In the order of enum ghdk_bc and enum ghdk_limiter. */
+static const char *const boundary_names[] = {"periodic", "open", "wall", NULL};
+static const char *const limiter_names[] = {"upwind", "minmod", "mc", "vanleer", NULL};
+static const char *const method_names[] = {"auto", "adams", "bdf", NULL};
 static const char *const coefficient_names[] = {"golden_rule", "printed", NULL};
 static const char *const spacing_names[] = {"linear", "log", NULL};
 static const char *const solver_names[] = {"auto", "dense", "gmres", NULL};
@@ -94,7 +98,8 @@ static const struct key_spec schema[] = {
      .def_text = "state",
      .names = kind_names,
      .meaning = "what the run does: `state` writes the initial state as one record; "
-                "`homogeneous` evolves one cell under a collision kernel"},
+                "`homogeneous` evolves one cell under a collision kernel; `ghd` solves the "
+                "inhomogeneous equation on space.nx cells"},
     {.key = "model.name",
      .type = T_STRING,
      .flags = F_REQUIRED | F_MODELS,
@@ -170,6 +175,19 @@ static const struct key_spec schema[] = {
      .def = 1,
      .note = "> space.x_min",
      .meaning = "right end of the space domain"},
+    {.key = "space.boundary",
+     .type = T_STRING,
+     .def_text = "open",
+     .names = boundary_names,
+     .when = "kind=ghd",
+     .meaning = "boundary condition in x: periodic, open (outflow, zero gradient) or wall "
+                "(reflecting)"},
+    {.key = "fv.limiter",
+     .type = T_STRING,
+     .def_text = "mc",
+     .names = limiter_names,
+     .when = "kind=ghd",
+     .meaning = "slope limiter of the MUSCL reconstruction (upwind: first order)"},
     {.key = "potential",
      .type = T_FUNCTION,
      .def_text = "none",
@@ -220,11 +238,19 @@ static const struct key_spec schema[] = {
                 "rapidity nodes"},
     {.key = "collision.kernel",
      .type = T_STRING,
-     .flags = F_REQUIRED,
+     .def_text = "none",
      .names = coll_names,
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
+     .note = "homogeneous: not none",
      .meaning = "collision kernel I[rho_p] (physics.md 4); phi6 needs free_boson, coupled_ll two "
                 "lieb_liniger species"},
+    {.key = "collision.strength",
+     .type = T_NUMBER,
+     .flags = F_GE,
+     .def = 1,
+     .lo = 0,
+     .when = "kind=ghd",
+     .meaning = "lambda^2 in front of the collision term (1 in Euler-scaled units xbar, tbar)"},
     {.key = "collision.coefficients",
      .type = T_STRING,
      .def_text = "golden_rule",
@@ -257,21 +283,21 @@ static const struct key_spec schema[] = {
      .type = T_NUMBER,
      .flags = F_REQUIRED | F_GT,
      .lo = 0,
-     .when = "kind=homogeneous",
-     .meaning = "final time, in units of tbar = lambda^2 t"},
+     .when = "kind=homogeneous|ghd",
+     .meaning = "final time: tbar = lambda^2 t (homogeneous), t (ghd)"},
     {.key = "time.n_out",
      .type = T_INTEGER,
      .flags = F_GE | F_LE,
      .def = 50,
      .lo = 1,
      .hi = 1000000,
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
      .meaning = "number of output instants after t = 0"},
     {.key = "time.spacing",
      .type = T_STRING,
      .def_text = "linear",
      .names = spacing_names,
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
      .meaning = "output instants equally spaced (linear) or geometric from time.t_first (log)"},
     {.key = "time.t_first",
      .type = T_NUMBER,
@@ -279,7 +305,7 @@ static const struct key_spec schema[] = {
      .def_text = "time.t_end / 1000",
      .lo = 0,
      .note = "< time.t_end",
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
      .meaning = "first output instant with log spacing"},
     {.key = "time.rtol",
      .type = T_NUMBER,
@@ -287,7 +313,7 @@ static const struct key_spec schema[] = {
      .def = 1e-8,
      .lo = 1e-14,
      .hi = 1e-2,
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
      .meaning = "CVODE relative tolerance"},
     {.key = "time.atol",
      .type = T_NUMBER,
@@ -295,23 +321,38 @@ static const struct key_spec schema[] = {
      .def = 1e-10,
      .lo = 0,
      .hi = 1,
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
      .meaning = "CVODE absolute tolerance, relative to the largest initial rho_p"},
+    {.key = "time.method",
+     .type = T_STRING,
+     .def_text = "auto",
+     .names = method_names,
+     .when = "kind=homogeneous|ghd",
+     .meaning = "CVODE method: adams (non-stiff) or bdf (stiff); auto: bdf with a collision "
+                "kernel, adams without"},
     {.key = "time.linear_solver",
      .type = T_STRING,
      .def_text = "auto",
      .names = solver_names,
-     .when = "kind=homogeneous",
-     .meaning = "BDF linear solver: dense (difference-quotient Jacobian) or gmres (matrix-free); "
-                "auto: dense up to 1024 unknowns"},
+     .when = "kind=homogeneous|ghd",
+     .meaning = "BDF linear solver: dense (difference-quotient Jacobian) or gmres (matrix-free, "
+                "preconditioned by the cells' collision Jacobians); auto: dense up to 1024 "
+                "unknowns"},
     {.key = "time.max_steps",
      .type = T_INTEGER,
      .flags = F_GE | F_LE,
      .def = 1000000,
      .lo = 1,
      .hi = 1e9,
-     .when = "kind=homogeneous",
+     .when = "kind=homogeneous|ghd",
      .meaning = "largest number of CVODE steps of the whole run"},
+    {.key = "bragg_q",
+     .type = T_NUMBER,
+     .flags = F_GE,
+     .def = 0,
+     .lo = 0,
+     .meaning = "Bragg pulse on the initial state: rho_p(theta) -> [rho_p(theta - q) + "
+                "rho_p(theta + q)]/2 (0: none)"},
     {.key = "output.file",
      .type = T_STRING,
      .flags = F_COMPUTED,
@@ -799,7 +840,14 @@ static int fetch(struct deck *d, int t, const char *prefix, const char *gen,
     const char *eq = strchr(k->when, '=');
     const int len = (int)(eq - k->when);
     const char *actual = selector(d, k->when, (size_t)len);
-    if (strcmp(actual, eq + 1) != 0) {
+    /* The condition lists alternatives separated by '|'. */
+    int holds = 0;
+    for (const char *alt = eq + 1; *alt && !holds;) {
+      const size_t an = strcspn(alt, "|");
+      holds = strlen(actual) == an && strncmp(actual, alt, an) == 0;
+      alt += an + (alt[an] == '|');
+    }
+    if (!holds) {
       if (*type != LUA_TNIL)
         return fail(d, "key '%s' is only allowed when %.*s = %s (here %s)", d->key, len, k->when,
                     eq + 1, actual);
@@ -1154,6 +1202,16 @@ static int sample_potential(struct deck *d, int f, const char *key)
     snprintf(where, sizeof where, "x = %s", num_text(x).s);
     GHDK_CHECK(sample(d, f, key, 1, &x, where, &p->potential[i]));
   }
+  /* The faces too: the force on a cell is its exact average -(V(x+) - V(x-))/dx. */
+  p->potential_face = malloc((p->nx + 1) * sizeof(double));
+  if (!p->potential_face)
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "potential on %zu faces", p->nx + 1);
+  for (size_t i = 0; i <= p->nx; i++) {
+    const double x = p->x_min + (double)i * (p->x_max - p->x_min) / (double)p->nx;
+    char where[64];
+    snprintf(where, sizeof where, "x = %s", num_text(x).s);
+    GHDK_CHECK(sample(d, f, key, 1, &x, where, &p->potential_face[i]));
+  }
   return GHDK_OK;
 }
 
@@ -1232,6 +1290,13 @@ static int parse_grid_space(struct deck *d, int tab)
   if (!(p->x_min < p->x_max))
     return fail(d, "key 'space.x_max' = %s out of range: must be > space.x_min = %s",
                 num_text(p->x_max).s, num_text(p->x_min).s);
+  p->boundary = 1; /* open */
+  GHDK_CHECK(read_string(d, space, "space", "space.boundary", NULL, 0, &p->boundary));
+  int fvt;
+  p->limiter = 2; /* mc */
+  GHDK_CHECK(open_table(d, tab, "", "fv", &fvt));
+  GHDK_CHECK(read_string(d, fvt, "fv", "fv.limiter", NULL, 0, &p->limiter));
+  lua_pop(d->L, 1);
 
   GHDK_CHECK(read_function(d, tab, "", "potential", &f));
   if (f) {
@@ -1323,6 +1388,10 @@ static int parse_dynamics(struct deck *d, int tab)
   GHDK_CHECK(open_table(d, tab, "", "collision", &coll));
   GHDK_CHECK(read_string(d, coll, "collision", "collision.kernel", p->coll_name,
                          sizeof p->coll_name, NULL));
+  if (strcmp(p->kind, "homogeneous") == 0 && strcmp(p->coll_name, "none") == 0)
+    return fail(d, "kind 'homogeneous' needs a collision kernel: set collision.kernel (one of: "
+                   "phi6, coupled_ll, relaxation)");
+  GHDK_CHECK(read_number(d, coll, "collision", "collision.strength", &p->coll_strength));
   GHDK_CHECK(read_string(d, coll, "collision", "collision.coefficients", p->coll_coefficients,
                          sizeof p->coll_coefficients, NULL));
   GHDK_CHECK(read_integer(d, coll, "collision", "collision.quad_order", &p->coll_quad_order));
@@ -1341,6 +1410,7 @@ static int parse_dynamics(struct deck *d, int tab)
                 num_text(p->t_first).s, num_text(p->t_end).s);
   GHDK_CHECK(read_number(d, time, "time", "time.rtol", &p->rtol));
   GHDK_CHECK(read_number(d, time, "time", "time.atol", &p->atol));
+  GHDK_CHECK(read_string(d, time, "time", "time.method", NULL, 0, &p->time_method));
   GHDK_CHECK(read_string(d, time, "time", "time.linear_solver", NULL, 0, &p->linear_solver));
   GHDK_CHECK(read_integer(d, time, "time", "time.max_steps", &p->max_steps));
   lua_pop(d->L, 2);
@@ -1477,6 +1547,7 @@ static int run(struct deck *d)
   GHDK_CHECK(parse_grid_space(d, tab));
   GHDK_CHECK(parse_states(d, tab));
   GHDK_CHECK(parse_dynamics(d, tab));
+  GHDK_CHECK(read_number(d, tab, "", "bragg_q", &p->bragg_q));
   GHDK_CHECK(parse_output(d, tab));
   return check_unknown(d, tab, "");
 }
@@ -1578,6 +1649,7 @@ void ghdk_problem_free(struct ghdk_problem *p)
     return;
   free(p->deck_text);
   free(p->potential);
+  free(p->potential_face);
   free(p->source_w);
   free(p->param);
   free(p);

@@ -4,6 +4,8 @@
 #include "ghdk/status.h"
 #include "solver_priv.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ghdk_setup_free(struct ghdk_setup *s)
@@ -74,5 +76,42 @@ int ghdk_cell_state(const struct ghdk_problem *p, struct ghdk_setup *s, size_t i
                       "%s: the state of cell %zu (x = %g) is not valid for the model (for bosons W "
                       "must be > 0 at every rapidity: check state.mu, state.beta or state.W)",
                       p->deck_path, i, ghdk_cell_centre(p, i));
+  return rc;
+}
+
+int ghdk_initial_state(const struct ghdk_problem *p, struct ghdk_setup *s, double *y)
+{
+  const size_t cell = s->ns * s->n;
+  double *w = malloc(2 * cell * sizeof *w);
+  if (!w)
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "initial state");
+  int rc = GHDK_OK;
+  for (size_t i = 0; i < s->nx && !rc; i++)
+    rc = ghdk_cell_state(p, s, i, w, w + cell, y + i * cell);
+  /* Bragg pulse: rho_p(theta) -> [rho_p(theta - q) + rho_p(theta + q)]/2, by linear interpolation
+   * on the uniform grid (exact when q is a multiple of the spacing), zero outside the window. */
+  if (!rc && p->bragg_q > 0) {
+    const struct ghdk_grid *g = s->grid;
+    for (size_t i = 0; i < s->nx; i++)
+      for (size_t a = 0; a < s->ns; a++) {
+        double *r = y + i * cell + a * s->n;
+        memcpy(w, r, s->n * sizeof *w);
+        for (size_t k = 0; k < s->n; k++) {
+          double sum = 0.0;
+          for (int sg = -1; sg <= 1; sg += 2) {
+            const double u = (g->theta[k] + sg * p->bragg_q - g->theta[0]) / g->h;
+            const double fl = floor(u);
+            const ptrdiff_t j = (ptrdiff_t)fl;
+            const double f = u - fl;
+            if (j >= 0 && j < (ptrdiff_t)s->n)
+              sum += (1 - f) * w[j];
+            if (j + 1 >= 0 && j + 1 < (ptrdiff_t)s->n)
+              sum += f * w[j + 1];
+          }
+          r[k] = 0.5 * sum;
+        }
+      }
+  }
+  free(w);
   return rc;
 }

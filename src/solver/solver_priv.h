@@ -7,6 +7,7 @@
 #include "ghdk/deck.h"
 #include "ghdk/grid.h"
 #include "ghdk/model.h"
+#include "ghdk/output.h"
 #include "ghdk/tba.h"
 
 /** Model, grid and TBA workspace of a problem. */
@@ -25,5 +26,30 @@ double ghdk_cell_centre(const struct ghdk_problem *p, size_t i);
  * source outside the domain of the statistics is reported as bad input naming the cell. */
 int ghdk_cell_state(const struct ghdk_problem *p, struct ghdk_setup *s, size_t i, double *w,
                     double *n, double *rho_p);
+
+/** Diagnostics of a whole field, in the output contract's layout ([species][x][...]), and the
+ * output file they go to. */
+struct ghdk_frame {
+  size_t ns, nt, nx, nq; /* species, rapidities, cells, charges */
+  double *rho_p, *occ, *v_eff, *q, *j, *beta, *ent;
+  double *x, *dx;
+  double *work; /* three cells */
+};
+
+/** Allocate a frame for problem p on set-up s. */
+int ghdk_frame_new(const struct ghdk_problem *p, const struct ghdk_setup *s, struct ghdk_frame *f);
+void ghdk_frame_free(struct ghdk_frame *f);
+/** Diagnostics of y (layout [cell][species][theta]): rho_p, n, v_eff, q, j, entropy, beta. */
+int ghdk_frame_fill(struct ghdk_frame *f, const struct ghdk_problem *p, struct ghdk_setup *s,
+                    const double *y);
+/** Create the output file of a run of p (time scaling "t" or "tbar", collision kernel name). */
+int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
+                      const struct ghdk_setup *s, const char *path, const char *history,
+                      const char *time_scaling, const char *collision, struct ghdk_output **out);
+/** Append the frame as the record at time t. */
+int ghdk_frame_write(const struct ghdk_frame *f, const struct ghdk_problem *p,
+                     struct ghdk_output *out, double t);
+/** The initial state of every cell into y ([cell][species][theta]), the Bragg pulse applied. */
+int ghdk_initial_state(const struct ghdk_problem *p, struct ghdk_setup *s, double *y);
 
 #endif
