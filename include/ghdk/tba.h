@@ -56,6 +56,13 @@ int ghdk_tba_occupation(struct ghdk_tba *t, const double *rho_p, double *n, doub
 int ghdk_tba_set_occupation(struct ghdk_tba *t, const double *n);
 /** Solve (1 - T n) hdr = h for the occupation of the last ghdk_tba_set_occupation. */
 int ghdk_tba_dress(struct ghdk_tba *t, const double *h, double *hdr);
+/** ghdk_tba_dress with hdr holding an initial guess on input (e.g. the previous solution in a
+ * time step): GMRES starts from its residual. The dense path ignores the guess. */
+int ghdk_tba_dress_warm(struct ghdk_tba *t, const double *h, double *hdr);
+/** v_eff of occupation n with dp_dr = (p')^dr and de_dr = (E')^dr both holding initial guesses
+ * on input and the solutions on output. */
+int ghdk_tba_veff_warm(struct ghdk_tba *t, const double *n, double *v_eff, double *dp_dr,
+                       double *de_dr);
 /** Effective velocity v_eff = (E')^dr / (p')^dr of occupation n (sets the occupation). Either
  * output may be NULL; dp_dr receives (p')^dr = 2 pi rho_s. */
 int ghdk_tba_veff(struct ghdk_tba *t, const double *n, double *v_eff, double *dp_dr);
@@ -97,5 +104,13 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
  * none). beta[a*nq + c]; nq <= GHDK_MAX_CHARGES. Optional rms[a]: weighted rms residual of W. */
 int ghdk_tba_fit_betas(struct ghdk_tba *t, const double *n, const double *rho_s, size_t nq,
                        const int *charges, double *beta, double *rms);
+
+/** The exact self-similar solution of the partitioning protocol without collisions at ray
+ * xi = x/t (physics.md 7): n = n_L where v_eff(n) > xi, n_R where v_eff(n) < xi, solved by
+ * iterating v_eff to a fixed point (at most 100 sweeps; the occupation pattern stops changing).
+ * n_left, n_right: the two thermal occupations (stacked); n receives the solution, v_eff may be
+ * NULL. */
+int ghdk_tba_partition(struct ghdk_tba *t, const double *n_left, const double *n_right, double xi,
+                       double *n, double *v_eff);
 
 #endif

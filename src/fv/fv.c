@@ -23,8 +23,10 @@ struct ghdk_fv {
   struct ghdk_tba *tba;
   double *v, *a;        /* v_eff and a_eff of every cell, [cell][species][theta] */
   double *nbuf, *rsbuf; /* occupation and state density of one cell */
-  double *one, *onedr, *pdr;
-  double *coll_out; /* one cell's collision term */
+  double *one, *onedr;
+  double *pdr, *edr; /* (p')^dr, (E')^dr of every cell: warm starts of the next call */
+  double *dp, *de;   /* bare p', E' of one cell: the first guess */
+  double *coll_out;  /* one cell's collision term */
   double max_n;
 };
 
@@ -65,7 +67,7 @@ void ghdk_fv_free(struct ghdk_fv *fv)
     return;
   ghdk_tba_free(fv->tba);
   free(fv->v), free(fv->a), free(fv->nbuf), free(fv->rsbuf), free(fv->one), free(fv->onedr);
-  free(fv->pdr), free(fv->coll_out);
+  free(fv->pdr), free(fv->edr), free(fv->coll_out), free(fv->dp), free(fv->de);
   free(fv);
 }
 
@@ -95,11 +97,13 @@ int ghdk_fv_new(const struct ghdk_fv_inp *inp, struct ghdk_fv **out)
       &fv->tba);
   fv->v = malloc(fv->size * sizeof(double));
   fv->a = malloc(fv->size * sizeof(double));
-  double **bufs[] = {&fv->nbuf, &fv->rsbuf, &fv->one, &fv->onedr, &fv->pdr, &fv->coll_out};
+  fv->pdr = malloc(fv->size * sizeof(double));
+  fv->edr = malloc(fv->size * sizeof(double));
+  double **bufs[] = {&fv->nbuf, &fv->rsbuf, &fv->one, &fv->onedr, &fv->coll_out, &fv->dp, &fv->de};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
     *bufs[i] = malloc(fv->cell * sizeof(double));
   if (!rc && (!fv->v || !fv->a || !fv->nbuf || !fv->rsbuf || !fv->one || !fv->onedr || !fv->pdr ||
-              !fv->coll_out))
+              !fv->edr || !fv->dp || !fv->de || !fv->coll_out))
     rc = GHDK_ERROR(GHDK_ERR_NOMEM, "finite-volume buffers of %zu unknowns", fv->size);
   if (rc) {
     ghdk_fv_free(fv);
@@ -112,9 +116,15 @@ int ghdk_fv_new(const struct ghdk_fv_inp *inp, struct ghdk_fv **out)
       struct ghdk_bare b;
       inp->model->bare(inp->model, a, g->theta[k], &b);
       fv->one[a * fv->n + k] = 1.0;
+      fv->dp[a * fv->n + k] = b.dp;
+      fv->de[a * fv->n + k] = b.de;
       if (b.dp != 1.0)
         fv->force_needs_dressing = 1;
     }
+  for (size_t i = 0; i < inp->nx; i++) {
+    memcpy(fv->pdr + i * fv->cell, fv->dp, fv->cell * sizeof(double));
+    memcpy(fv->edr + i * fv->cell, fv->de, fv->cell * sizeof(double));
+  }
   *out = fv;
   return GHDK_OK;
 }
@@ -176,13 +186,20 @@ static int cell_local(struct ghdk_fv *fv, size_t i, const double *yi, double *yd
     fv->max_n = fmax(fv->max_n, fv->inp.model->statistics(fv->inp.model, j / fv->n) == GHDK_FERMION
                                     ? fv->nbuf[j]
                                     : 0.0);
-  GHDK_CHECK(ghdk_tba_veff(fv->tba, fv->nbuf, v, fv->pdr));
+  /* The previous call's dressed p' and E' of this cell start the dressing solves; after a
+   * failure (a rejected trial state) they restart from the bare functions. */
+  double *pdr = fv->pdr + i * cell, *edr = fv->edr + i * cell;
+  if (ghdk_tba_veff_warm(fv->tba, fv->nbuf, v, pdr, edr) != GHDK_OK) {
+    memcpy(pdr, fv->dp, cell * sizeof *pdr);
+    memcpy(edr, fv->de, cell * sizeof *edr);
+    GHDK_CHECK(ghdk_tba_veff_warm(fv->tba, fv->nbuf, v, pdr, edr));
+  }
   if (fv->inp.force) {
     const double f = fv->inp.force[i];
     if (fv->force_needs_dressing) {
       GHDK_CHECK(ghdk_tba_dress(fv->tba, fv->one, fv->onedr));
       for (size_t j = 0; j < cell; j++)
-        acc[j] = f * fv->onedr[j] / fv->pdr[j];
+        acc[j] = f * fv->onedr[j] / pdr[j];
     } else {
       for (size_t j = 0; j < cell; j++)
         acc[j] = f;

@@ -60,3 +60,27 @@ void ghdk_tba_momentum_energy(const struct ghdk_tba *t, const double *rho_p, dou
     e[a] = se;
   }
 }
+
+int ghdk_tba_partition(struct ghdk_tba *t, const double *n_left, const double *n_right, double xi,
+                       double *n, double *v_eff)
+{
+  double *v = v_eff ? v_eff : t->s[8];
+  /* Start from the bare velocities' pattern, then re-dress until the pattern is stationary. */
+  for (size_t i = 0; i < t->size; i++)
+    n[i] = t->de[i] / t->dp[i] > xi ? n_left[i] : n_right[i];
+  for (int it = 0; it < 100; it++) {
+    GHDK_CHECK(ghdk_tba_veff(t, n, v, NULL));
+    int changed = 0;
+    for (size_t i = 0; i < t->size; i++) {
+      const double ni = v[i] > xi ? n_left[i] : n_right[i];
+      changed |= ni != n[i];
+      n[i] = ni;
+    }
+    if (!changed)
+      return GHDK_OK;
+  }
+  return GHDK_ERROR(GHDK_ERR_NOCONV,
+                    "partition solution at xi = %g: the occupation pattern did "
+                    "not settle in 100 sweeps",
+                    xi);
+}

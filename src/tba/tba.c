@@ -332,7 +332,8 @@ int ghdk_tba_set_occupation(struct ghdk_tba *t, const double *n)
   return GHDK_OK;
 }
 
-int ghdk_tba_dress(struct ghdk_tba *t, const double *h, double *hdr)
+/* The dressing solve; warm: hdr holds an initial guess (GMRES starts from its residual). */
+static int dress(struct ghdk_tba *t, const double *h, double *hdr, int warm)
 {
   if (!t->any_pair) {
     if (hdr != h)
@@ -351,13 +352,14 @@ int ghdk_tba_dress(struct ghdk_tba *t, const double *h, double *hdr)
   double bnorm = 0.0;
   for (size_t i = 0; i < t->size; i++) {
     b[i] = h[i];
-    x[i] = 0.0;
+    x[i] = warm ? hdr[i] : 0.0;
     bnorm += h[i] * h[i];
   }
   if (bnorm == 0.0) {
     memset(hdr, 0, t->size * sizeof *hdr);
     return GHDK_OK;
   }
+  SUNLinSolSetZeroGuess(t->gmres, warm ? SUNFALSE : SUNTRUE);
   const int rc = SUNLinSolSolve(t->gmres, NULL, t->vx, t->vb, t->tol * sqrt(bnorm));
   if (rc != SUNLS_SUCCESS)
     return GHDK_ERROR(GHDK_ERR_NOCONV,
@@ -365,6 +367,27 @@ int ghdk_tba_dress(struct ghdk_tba *t, const double *h, double *hdr)
                       "residual %g)",
                       t->tol, rc, SUNLinSolResNorm(t->gmres) / sqrt(bnorm));
   memcpy(hdr, x, t->size * sizeof *hdr);
+  return GHDK_OK;
+}
+
+int ghdk_tba_dress(struct ghdk_tba *t, const double *h, double *hdr)
+{
+  return dress(t, h, hdr, 0);
+}
+
+int ghdk_tba_dress_warm(struct ghdk_tba *t, const double *h, double *hdr)
+{
+  return dress(t, h, hdr, 1);
+}
+
+int ghdk_tba_veff_warm(struct ghdk_tba *t, const double *n, double *v_eff, double *dp_dr,
+                       double *de_dr)
+{
+  GHDK_CHECK(ghdk_tba_set_occupation(t, n));
+  GHDK_CHECK(dress(t, t->dp, dp_dr, 1));
+  GHDK_CHECK(dress(t, t->de, de_dr, 1));
+  for (size_t i = 0; i < t->size; i++)
+    v_eff[i] = de_dr[i] / dp_dr[i];
   return GHDK_OK;
 }
 
