@@ -26,3 +26,11 @@ ghdk_bad_deck_test(io_open
 add_test(NAME cli_output_contract
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_output.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+
+# Homogeneous quenches through the real binary at reduced resolution: conservation, H-theorem,
+# relaxation targets and late-time rates (tests/cli/check_quench.py states each tolerance).
+foreach(case coupled_ll relaxation)
+  add_test(NAME cli_quench_${case}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_quench.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} ${case})
+endforeach()
