@@ -32,4 +32,10 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
  * generalised free energy phi and, for thermal states, the pressure P = T phi. */
 int ghdk_print_tba(const struct ghdk_problem *p, FILE *f);
 
+/** `ghdk rates` (kind "homogeneous"): linearise the deck's collision kernel around its fixed
+ * point with the invariants of the initial state and print the relaxation spectrum (zero modes,
+ * rates by parity sector, overlap-weighted rates, the dependence on the rapidity window and a
+ * gapped/gapless verdict) and, around a GGE, B, C and Gamma = B C^-1 on output.charges. */
+int ghdk_print_rates(const struct ghdk_problem *p, FILE *f);
+
 #endif

@@ -90,4 +90,75 @@ int ghdk_coll_project(const struct ghdk_coll *c, const struct ghdk_model *m,
                       const struct ghdk_grid *g, const double *rho_p, const double *n,
                       double *drho);
 
+/* Relaxation rates without time stepping (ghdk rates; physics.md 5, docs/theory.md). */
+
+/** Input of ghdk_rates_new. */
+struct ghdk_rates_inp {
+  struct ghdk_coll *coll; /**< the kernel; its rhs is called 2 (ns n) times per step size */
+  struct ghdk_tba *tba;   /**< TBA workspace on the kernel's model and grid (borrowed) */
+  const double *rho0;     /**< initial state (stacked): its invariants fix the reference state */
+  double step;            /**< finite-difference step h_j = step sqrt(rho_j max rho); 0: 1e-4 */
+  int check_step;         /**< also linearise with 2 step and report the difference (fd_error) */
+  double fd_error; /**< without check_step: the error of L to assume (e.g. fd_error of the same
+                        problem on another window) in the thresholds below; 0: none */
+  double zero_tol; /**< zero modes: |lambda| <= zero_tol max|lambda|; 0: max(1e-9,
+                        100 fd_error) */
+  size_t ncharge;  /**< charges h_i of C, B, Gamma (0: none) */
+  const int *charges;
+};
+
+/** One eigenmode of the linearised collision operator L. */
+struct ghdk_rate_mode {
+  double rate;   /**< -Re lambda, in units of 1/tbar (> 0: decays) */
+  double imag;   /**< Im lambda (0 when L is symmetric in the metric) */
+  int zero;      /**< 1 for a zero mode (|lambda| <= zero_tol max|lambda|) */
+  int parity;    /**< +1 even, -1 odd under theta -> -theta, 0 mixed (no symmetry) */
+  double weight; /**< |c|^2, c the coefficient of the unit mode in the expansion of
+                      U (rho0 - rho_ref) (U: metric factor, |U x|^2 the entropy metric) */
+  double edge;   /**< fraction of the unit mode's weight on the outer 10% of the window */
+};
+
+/** The spectrum of L = dI/d rho_p at the kernel's fixed point, and derived rates. */
+struct ghdk_rates {
+  size_t size;                 /**< ns n: unknowns and modes */
+  size_t ninv;                 /**< collision invariants the kernel declares */
+  double *rho_ref;             /**< reference state: ghdk_coll_equilibrium of rho0 (owned) */
+  int gge;                     /**< 1 if the reference is a GGE (its beta are finite) */
+  double fixed_point_residual; /**< max|I(rho_ref)| / max|I(rho0)| */
+  double fd_step, fd_error;    /**< step and |S(2 step) - S(step)|_F / |S|_F (inp->fd_error
+                                    without check_step) */
+  const char *metric;          /**< "entropy" (Yang-Yang, the model's statistics, dressed) or
+                                    "classical" (Boltzmann): whichever makes L most symmetric */
+  double asymmetry;            /**< |S - S^T|_F / |S|_F of S = U L U^-1 in that metric */
+  int symmetric;               /**< symmetric eigensolver used (asymmetry within fd accuracy) */
+  int parity_split;            /**< even and odd sectors solved separately */
+  double parity_defect;        /**< |R S R - S|_F / |S|_F (NaN: grid not symmetric) */
+  double max_imag, lambda_max; /**< largest |Im lambda| and |lambda| */
+  double zero_tol;
+  size_t nmode, nzero, nunstable; /**< modes, zero modes, non-zero modes with rate < 0 */
+  struct ghdk_rate_mode *mode;    /**< zero modes first, then by rate ascending (owned) */
+  double gap[3]; /**< smallest non-zero rate in the even, odd, mixed sector (NaN: none) */
+  double gap_all, gap_edge; /**< smallest non-zero rate overall and its mode's edge fraction */
+  double weight_total, weight_zero; /**< sum of weights, and over the zero modes */
+  double mean_rate;                 /**< overlap-weighted mean of the non-zero rates */
+  double slowest_weighted; /**< slowest non-zero mode with weight > 1e-3 of the non-zero total */
+  double slowest_weighted_edge;
+  int slowest_weighted_parity;
+  /* Around a GGE, on the charges h_i (summed over species), with C dbeta/dtbar = -B beta:
+   * C_ij = d<q_i>/d beta_j, B_ij = -sum_k w_k h_i(theta_k) (L d rho_p/d beta_j)_k,
+   * Gamma = B C^-1 (d q/dtbar = -Gamma delta q). Row-major ncharge^2; NULL unless gge. */
+  size_t ncharge;
+  int charges[GHDK_MAX_CHARGES];
+  double *C, *B, *Gamma;
+  double *gamma_re, *gamma_im; /**< eigenvalues of Gamma, ascending real part */
+};
+
+/** Linearise the kernel around the fixed point with the invariants of inp->rho0, by second-order
+ * differences of its rhs column by column, and compute the spectrum in an entropy metric (parity
+ * sectors, zero modes, overlaps with rho0 - rho_ref) and, around a GGE, C, B and Gamma. The
+ * kernel's internal state (warm starts) changes; nothing else. *out owns the result. */
+int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out);
+/** Free a result of ghdk_rates_new (NULL allowed). */
+void ghdk_rates_free(struct ghdk_rates *r);
+
 #endif

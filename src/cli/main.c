@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ghdk command line: run, tba, keys, --help, --version. Exit status 0 on success, 2 on bad
+/* ghdk command line: run, tba, rates, keys, --help, --version. Exit status 0 on success, 2 on bad
  * input (deck, key or option), 1 on any other failure. */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "ghdk/app.h"
@@ -14,6 +14,7 @@
 static const char usage[] =
     "usage: ghdk run DECK [-o OUT.nc] [--set key=value ...] [--quiet]\n"
     "       ghdk tba DECK [--set key=value ...]\n"
+    "       ghdk rates DECK [--set key=value ...]\n"
     "       ghdk keys          print every deck key with its default and range (Markdown)\n"
     "       ghdk --help | --version\n"
     "\n"
@@ -21,6 +22,9 @@ static const char usage[] =
     "      (rho_p, n, v_eff, charges, currents, entropy, fitted beta_i), to a netCDF file\n"
     "tba   print the particle, momentum, energy and entropy densities, the generalised free\n"
     "      energy and the pressure of the deck's state, per cell and species\n"
+    "rates relaxation spectrum of a homogeneous deck's collision kernel, linearised around its\n"
+    "      fixed point: zero modes, rates by parity, overlap-weighted rates, window dependence\n"
+    "      (gapped or gapless), and B, C, Gamma = B C^-1 on output.charges\n"
     "\n"
     "Decks are sandboxed Lua 5.4 files returning a table: see docs/user-guide.md.\n";
 
@@ -55,7 +59,7 @@ int main(int argc, char **argv)
     ghdk_deck_print_keys(stdout);
     return 0;
   }
-  if (strcmp(cmd, "run") && strcmp(cmd, "tba"))
+  if (strcmp(cmd, "run") && strcmp(cmd, "tba") && strcmp(cmd, "rates"))
     return bad_usage("unknown command '%s'", cmd);
 
   const char *deck = NULL, *output = NULL;
@@ -97,6 +101,8 @@ int main(int argc, char **argv)
     return exit_code(rc);
   if (!strcmp(cmd, "tba")) {
     rc = ghdk_print_tba(p, stdout);
+  } else if (!strcmp(cmd, "rates")) {
+    rc = ghdk_print_rates(p, stdout);
   } else {
     /* history: the command line and the UTC date, as CF asks. */
     char history[4096] = "";
