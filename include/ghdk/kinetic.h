@@ -144,6 +144,9 @@ struct ghdk_rates {
   double slowest_weighted; /**< slowest non-zero mode with weight > 1e-3 of the non-zero total */
   double slowest_weighted_edge;
   int slowest_weighted_parity;
+  double slowest_bulk;        /**< slowest non-zero mode with edge fraction < 0.1 (NaN: none) */
+  double slowest_bulk_weight; /**< its weight / non-zero total */
+  int slowest_bulk_parity;
   /* Around a GGE, on the charges h_i (summed over species), with C dbeta/dtbar = -B beta:
    * C_ij = d<q_i>/d beta_j, B_ij = -sum_k w_k h_i(theta_k) (L d rho_p/d beta_j)_k,
    * Gamma = B C^-1 (d q/dtbar = -Gamma delta q). Row-major ncharge^2; NULL unless gge. */

@@ -362,7 +362,9 @@ static int mode_order(const void *pa, const void *pb)
 }
 
 /* Overlap summaries over the non-zero modes (sorted by rate): total weight, weighted mean rate,
- * slowest mode carrying more than 1e-3 of the weight, smallest rate per parity sector. */
+ * slowest mode carrying more than 1e-3 of the weight, slowest mode in the bulk of the window
+ * (the candidate for a physical gap when the window adds edge modes, physics.md 4.1), smallest
+ * rate per parity sector. */
 static void summarise(struct ghdk_rates *r)
 {
   double wz = 0.0, wn = 0.0, wr = 0.0;
@@ -387,14 +389,22 @@ static void summarise(struct ghdk_rates *r)
   r->weight_zero = wz;
   r->weight_total = wz + wn;
   r->mean_rate = wn > 0 ? wr / wn : NAN;
-  r->slowest_weighted = NAN;
-  for (size_t k = 0; k < r->nmode; k++)
-    if (!r->mode[k].zero && r->mode[k].weight > 1e-3 * wn) {
-      r->slowest_weighted = r->mode[k].rate;
-      r->slowest_weighted_edge = r->mode[k].edge;
-      r->slowest_weighted_parity = r->mode[k].parity;
-      break;
+  r->slowest_weighted = r->slowest_bulk = NAN;
+  for (size_t k = 0; k < r->nmode; k++) {
+    const struct ghdk_rate_mode *mo = &r->mode[k];
+    if (mo->zero)
+      continue;
+    if (isnan(r->slowest_weighted) && mo->weight > 1e-3 * wn) {
+      r->slowest_weighted = mo->rate;
+      r->slowest_weighted_edge = mo->edge;
+      r->slowest_weighted_parity = mo->parity;
     }
+    if (isnan(r->slowest_bulk) && mo->edge < 0.1) {
+      r->slowest_bulk = mo->rate;
+      r->slowest_bulk_weight = wn > 0 ? mo->weight / wn : 0.0;
+      r->slowest_bulk_parity = mo->parity;
+    }
+  }
 }
 
 /* C, B and Gamma = B C^-1 on the charges of r, around the GGE rho (occupation nocc, state
