@@ -311,20 +311,20 @@ static void linear(void)
   cell_free(&c);
 }
 
-/* The command: verdicts on the two cases at reduced resolution, and the wrong deck kind. */
+/* The command: verdicts on the two cases at reduced resolution, and the wrong deck kind. The
+ * deck must load (ctest sets GHDK_SOURCE_DIR), so that a failure is ghdk_print_rates' own. */
 static int print_rates(const char *deck, size_t nset, const char *const *set, char *buf, size_t len)
 {
   char path[2048];
   const char *src = getenv("GHDK_SOURCE_DIR");
-  snprintf(path, sizeof path, "%s/cases/%s", src ? src : "..", deck);
+  snprintf(path, sizeof path, "%s/cases/%s", src ? src : "(GHDK_SOURCE_DIR unset)", deck);
   struct ghdk_problem *p;
-  int rc = ghdk_deck_load(path, nset, set, &p);
-  if (rc)
-    return rc;
+  if (!CHECK("deck loads", ghdk_deck_load(path, nset, set, &p) == GHDK_OK))
+    return -1;
   FILE *f = tmpfile();
   if (!f)
     exit(1);
-  rc = ghdk_print_rates(p, f);
+  const int rc = ghdk_print_rates(p, f);
   rewind(f);
   const size_t got = fread(buf, 1, len - 1, f);
   buf[got] = '\0';
