@@ -222,6 +222,8 @@ static void coupled_ll(void)
               1e-6, 0);
   CHECK_CLOSE("coupled_ll: slowest weighted rate, L = 12.5 vs 10", r[2]->slowest_weighted,
               r[1]->slowest_weighted, 1e-6, 0);
+  CHECK_CLOSE("coupled_ll: 1% quantile of the weighted spectrum, L = 12.5 vs 10",
+              r[2]->rate_quantile[0], r[1]->rate_quantile[0], 1e-6, 0);
   CHECK("coupled_ll: slowest weighted mode in the bulk (edge fraction < 1e-3)",
         r[1]->slowest_weighted_edge < 1e-3);
   CHECK("coupled_ll: reference not a GGE: no B, C, Gamma", !r[1]->gge && !r[1]->C && !r[1]->B);

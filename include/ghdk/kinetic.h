@@ -144,6 +144,10 @@ struct ghdk_rates {
   double slowest_weighted; /**< slowest non-zero mode with weight > 1e-3 of the non-zero total */
   double slowest_weighted_edge;
   int slowest_weighted_parity;
+  /** Quantiles of the overlap-weighted spectral measure: the smallest rate below which 1%,
+   * 10%, 50% of the non-zero weight lies. Unlike slowest_weighted they converge with N_theta
+   * when the spectrum is continuous (each discrete mode's weight then falls like 1/N_theta). */
+  double rate_quantile[3];
   double slowest_bulk;        /**< slowest non-zero mode with edge fraction < 0.1 (NaN: none) */
   double slowest_bulk_weight; /**< its weight / non-zero total */
   int slowest_bulk_parity;

@@ -363,8 +363,8 @@ static int mode_order(const void *pa, const void *pb)
 
 /* Overlap summaries over the non-zero modes (sorted by rate): total weight, weighted mean rate,
  * slowest mode carrying more than 1e-3 of the weight, slowest mode in the bulk of the window
- * (the candidate for a physical gap when the window adds edge modes, physics.md 4.1), smallest
- * rate per parity sector. */
+ * (the candidate for a physical gap when the window adds edge modes, physics.md 4.1), quantiles
+ * of the weighted spectral measure, smallest rate per parity sector. */
 static void summarise(struct ghdk_rates *r)
 {
   double wz = 0.0, wn = 0.0, wr = 0.0;
@@ -389,11 +389,18 @@ static void summarise(struct ghdk_rates *r)
   r->weight_zero = wz;
   r->weight_total = wz + wn;
   r->mean_rate = wn > 0 ? wr / wn : NAN;
+  static const double quantile[3] = {0.01, 0.1, 0.5};
   r->slowest_weighted = r->slowest_bulk = NAN;
+  r->rate_quantile[0] = r->rate_quantile[1] = r->rate_quantile[2] = NAN;
+  double cum = 0.0;
   for (size_t k = 0; k < r->nmode; k++) {
     const struct ghdk_rate_mode *mo = &r->mode[k];
     if (mo->zero)
       continue;
+    cum += mo->weight;
+    for (int q = 0; q < 3; q++)
+      if (isnan(r->rate_quantile[q]) && wn > 0 && cum >= quantile[q] * wn)
+        r->rate_quantile[q] = mo->rate;
     if (isnan(r->slowest_weighted) && mo->weight > 1e-3 * wn) {
       r->slowest_weighted = mo->rate;
       r->slowest_weighted_edge = mo->edge;

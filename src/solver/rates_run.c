@@ -164,6 +164,9 @@ static void print_spectrum(FILE *f, const struct ghdk_rates *r)
             "  overlap-weighted mean rate: %.6g\n",
             r->slowest_weighted, parity_name(r->slowest_weighted_parity), r->slowest_weighted_edge,
             r->mean_rate);
+  if (!isnan(r->rate_quantile[0]))
+    fprintf(f, "  rates below which 1%%, 10%%, 50%% of the weight lies: %.6g, %.6g, %.6g\n",
+            r->rate_quantile[0], r->rate_quantile[1], r->rate_quantile[2]);
   if (!isnan(r->slowest_bulk))
     fprintf(f, "  slowest bulk mode (edge fraction < 0.1): rate %.6g (%s, weight %.1e)\n",
             r->slowest_bulk, parity_name(r->slowest_bulk_parity), r->slowest_bulk_weight);
@@ -307,14 +310,14 @@ int ghdk_print_rates(const struct ghdk_problem *p, FILE *f)
         fprintf(f, "(window scale %g failed: see the message above)\n", scan_scale[i]);
     }
     fprintf(f, "window dependence (same spacing h = %.6g):\n", win[1].h);
-    fprintf(f, "  %-9s %-6s %-6s %-14s %-6s %-16s %-6s %-14s %s\n", "L", "N", "zero",
-            "smallest rate", "edge", "slowest weighted", "edge", "weighted mean", "slowest bulk");
+    fprintf(f, "  %-9s %-6s %-6s %-13s %-6s %-13s %-13s %-13s %s\n", "L", "N", "zero",
+            "smallest rate", "edge", "slowest bulk", "w > 1e-3", "1% quantile", "weighted mean");
     for (int i = 0; i < 3; i++)
       if (win[i].r)
-        fprintf(f, "  %-9.5g %-6zu %-6zu %-14.6g %-6.2f %-16.6g %-6.2f %-14.6g %.6g\n", win[i].half,
-                win[i].n, win[i].r->nzero, win[i].r->gap_all, win[i].r->gap_edge,
-                win[i].r->slowest_weighted, win[i].r->slowest_weighted_edge, win[i].r->mean_rate,
-                win[i].r->slowest_bulk);
+        fprintf(f, "  %-9.5g %-6zu %-6zu %-13.6g %-6.2f %-13.6g %-13.6g %-13.6g %.6g\n",
+                win[i].half, win[i].n, win[i].r->nzero, win[i].r->gap_all, win[i].r->gap_edge,
+                win[i].r->slowest_bulk, win[i].r->slowest_weighted, win[i].r->rate_quantile[0],
+                win[i].r->mean_rate);
     print_verdict(f, win, 3, r);
   } else {
     fprintf(f, "window dependence: not scanned (state.W is sampled on the deck's grid); check "
