@@ -184,10 +184,11 @@ static const struct key_spec schema[] = {
                 "(reflecting)"},
     {.key = "fv.limiter",
      .type = T_STRING,
-     .def_text = "mc",
+     .def_text = "vanleer",
      .names = limiter_names,
      .when = "kind=ghd",
-     .meaning = "slope limiter of the MUSCL reconstruction (upwind: first order)"},
+     .meaning = "slope limiter of the MUSCL reconstruction (upwind: first order); the smooth "
+                "vanleer costs CVODE about 3x fewer steps than mc"},
     {.key = "potential",
      .type = T_FUNCTION,
      .def_text = "none",
@@ -1293,7 +1294,7 @@ static int parse_grid_space(struct deck *d, int tab)
   p->boundary = 1; /* open */
   GHDK_CHECK(read_string(d, space, "space", "space.boundary", NULL, 0, &p->boundary));
   int fvt;
-  p->limiter = 2; /* mc */
+  p->limiter = 3; /* vanleer */
   GHDK_CHECK(open_table(d, tab, "", "fv", &fvt));
   GHDK_CHECK(read_string(d, fvt, "fv", "fv.limiter", NULL, 0, &p->limiter));
   lua_pop(d->L, 1);
