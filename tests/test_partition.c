@@ -5,15 +5,13 @@
  * rapidity nodes (a continuum reference: on a coarse rapidity grid the exact profile is a
  * staircase with one step per node), against runs refined in x and theta together. */
 #include "check.h"
-#include "ghdk/app.h"
-#include "ghdk/deck.h"
 #include "ghdk/grid.h"
 #include "ghdk/model.h"
 #include "ghdk/status.h"
 #include "ghdk/tba.h"
+#include "runner.h"
 
 #include <math.h>
-#include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,37 +22,24 @@
 /* Density profile of the run at its last record. */
 static int run(const char *deck, size_t nx, size_t nth, const char *out, double *q0)
 {
-  char a[64], b[64], c[64];
+  char a[64], b[64];
   snprintf(a, sizeof a, "space.nx=%zu", nx);
   snprintf(b, sizeof b, "grid.N=%zu", nth);
-  snprintf(c, sizeof c, "time.n_out=1");
-  const char *set[] = {a, b, c, "time.rtol=1e-6", "grid.tol=1e-12", "fv.limiter=vanleer"};
-  struct ghdk_problem *p;
-  if (ghdk_deck_load(deck, 6, set, &p))
-    return 1;
-  int rc = ghdk_run_dynamics(p, &(struct ghdk_run_opts){.output = out, .quiet = 1});
-  ghdk_problem_free(p);
-  if (rc)
-    return rc;
-  int nc, var;
-  if (nc_open(out, NC_NOWRITE, &nc) || nc_inq_varid(nc, "q", &var))
+  const char *set[] = {
+      a, b, "time.n_out=1", "time.rtol=1e-6", "grid.tol=1e-12", "fv.limiter=vanleer"};
+  if (run_deck(deck, 6, set, out))
     return 1;
   /* q(time, species, x, charge): record 1, species 0, every x, charge 0 (h_0). */
-  for (size_t i = 0; i < nx; i++) {
-    const size_t start[4] = {1, 0, i, 0}, count[4] = {1, 1, 1, 1};
-    if (nc_get_vara_double(nc, var, start, count, &q0[i]))
-      return 1;
-  }
-  nc_close(nc);
+  const size_t start[4] = {1, 0, 0, 0}, count[4] = {1, 1, nx, 1};
+  const int rc = read_var(out, "q", start, count, q0);
   unlink(out);
-  return 0;
+  return rc;
 }
 
 int main(void)
 {
-  const char *src = getenv("GHDK_SOURCE_DIR");
   char deck[1024];
-  snprintf(deck, sizeof deck, "%s/cases/partition.lua", src ? src : ".");
+  case_path("partition.lua", deck, sizeof deck);
   /* The exact solution on the runs' rapidity window [-9, 9] with NREF nodes. */
   struct ghdk_model *m;
   struct ghdk_grid *g;
