@@ -2,7 +2,7 @@
 # Thin wrapper: `make run` builds and runs the default case, `make test` builds and runs the tests.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PY := /usr/bin/python3
-CASE ?= cases/lda_trap.lua
+CASE ?= cases/newton_cradle.lua
 NAME := $(basename $(notdir $(CASE)))
 
 .PHONY: deps build run test bench format clean
