@@ -28,6 +28,8 @@ test: deps
 
 bench: build
 	./build/bench/bench_dressing
+	./build/bench/bench_fv
+	bench/run_cases.sh build/ghdk
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
