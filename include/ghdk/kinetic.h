@@ -30,8 +30,8 @@ struct ghdk_coll {
   struct ghdk_constraint inv[GHDK_COLL_MAX_INV];
   /** d rho_p / d tbar of one cell into drho (both stacked, length ns*n), with its invariants
    * already projected out. Returns GHDK_OK, GHDK_ERR_DOMAIN if rho_p is not a valid state
-   * (negative density, n >= 1 for fermions: recoverable, the integrator shrinks its step), or
-   * another status on failure. */
+   * (ghdk_coll_valid fails, n >= 1 for fermions: recoverable, the integrator shrinks its step),
+   * or another status on failure. */
   int (*rhs)(struct ghdk_coll *c, const double *rho_p, double *drho);
   /** The kernel's fixed point with the invariants of rho_p into rho_eq; beta (may be NULL)
    * receives the coefficients of the invariants in its source W where it is a GGE. NULL: the
@@ -81,6 +81,14 @@ int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tb
  * integral rho_p h) and, if scale is not NULL, their scales sum |w rho_p h|. */
 void ghdk_coll_invariants(const struct ghdk_coll *c, const struct ghdk_tba *tba,
                           const double *rho_p, double *q, double *scale);
+
+/** Negative densities down to -GHDK_COLL_NEGATIVE_TOL max|rho_p| are round-off that an
+ * integrator produces near empty regions; kernels accept them. */
+#define GHDK_COLL_NEGATIVE_TOL 1e-10
+
+/** 1 if rho_p (size values) is a valid kernel input: finite, no value below
+ * -GHDK_COLL_NEGATIVE_TOL max|rho_p|. */
+int ghdk_coll_valid(const double *rho_p, size_t size);
 
 /** Conservative correction: replace drho by drho - sum_k lambda_k rho_p f g_k (f = 1 - sigma n,
  * g_k the invariants) with lambda chosen so that sum_a integral g_k drho = 0 for every invariant

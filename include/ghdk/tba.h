@@ -41,6 +41,9 @@ void ghdk_tba_free(struct ghdk_tba *t);
 /** The model and grid the workspace was built on (borrowed). */
 const struct ghdk_model *ghdk_tba_model(const struct ghdk_tba *t);
 const struct ghdk_grid *ghdk_tba_grid(const struct ghdk_tba *t);
+/** Quiet mode: failures of the iterative solves (Yang-Yang, thermal inverse problem, beta fit)
+ * return their status without printing, for callers that retry or treat them as recoverable. */
+void ghdk_tba_set_quiet(struct ghdk_tba *t, int quiet);
 /** Total vector length nspecies * ntheta. */
 size_t ghdk_tba_size(const struct ghdk_tba *t);
 /** 1 if the dressing uses the FFT path. */

@@ -141,6 +141,17 @@ void ghdk_coll_invariants(const struct ghdk_coll *c, const struct ghdk_tba *tba,
   }
 }
 
+int ghdk_coll_valid(const double *rho_p, size_t size)
+{
+  double m = 0.0;
+  for (size_t i = 0; i < size; i++)
+    m = fmax(m, fabs(rho_p[i]));
+  for (size_t i = 0; i < size; i++)
+    if (!(rho_p[i] >= -GHDK_COLL_NEGATIVE_TOL * m))
+      return 0;
+  return 1;
+}
+
 int ghdk_coll_project(const struct ghdk_coll *c, const struct ghdk_model *m,
                       const struct ghdk_grid *g, const double *rho_p, const double *n, double *drho)
 {

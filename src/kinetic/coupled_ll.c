@@ -35,9 +35,8 @@ static int cll_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
   const struct coupled_ll *s = container_of(c, struct coupled_ll, base);
   const size_t n = c->n;
   const double *ra = rho_p, *rb = rho_p + n;
-  for (size_t i = 0; i < 2 * n; i++)
-    if (!(rho_p[i] >= 0.0))
-      return GHDK_ERR_DOMAIN;
+  if (!ghdk_coll_valid(rho_p, 2 * n))
+    return GHDK_ERR_DOMAIN;
   for (size_t j = 0; j < n; j++) {
     const double *kr = s->k + j * n;
     double sa = 0.0, sb = 0.0;

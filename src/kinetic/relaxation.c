@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Largest occupation below which a cell counts as empty (no relaxation). */
+#define GHDK_RELAX_DILUTE 1e-8
+
 struct relaxation {
   struct ghdk_coll base;
   const struct ghdk_model *m;
@@ -27,16 +30,27 @@ static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
 {
   struct relaxation *s = container_of(c, struct relaxation, base);
   const size_t size = c->ns * c->n;
-  for (size_t i = 0; i < size; i++)
-    if (!(rho_p[i] >= 0.0))
-      return GHDK_ERR_DOMAIN;
+  if (!ghdk_coll_valid(rho_p, size))
+    return GHDK_ERR_DOMAIN;
   if (ghdk_tba_occupation(s->tba, rho_p, s->work, s->work + size) != GHDK_OK)
     return GHDK_ERR_DOMAIN;
-  for (size_t i = 0; i < size; i++)
+  double nmax = 0.0;
+  for (size_t i = 0; i < size; i++) {
     if (s->m->statistics(s->m, i / c->n) == GHDK_FERMION && !(s->work[i] < 1.0))
       return GHDK_ERR_DOMAIN;
-  GHDK_CHECK(
-      ghdk_coll_thermal_equilibrium(c, s->tba, rho_p, s->rho_th, s->beta, &s->have_beta, s->work));
+    nmax = fmax(nmax, s->work[i]);
+  }
+  /* A nearly empty cell (the tails of a trapped cloud) has no well-defined thermal target: its
+   * inverse problem is dominated by round-off and by numerical diffusion at the window edges.
+   * The closure is switched off there; such cells hold a negligible fraction of the particles. */
+  if (nmax < GHDK_RELAX_DILUTE) {
+    memset(drho, 0, size * sizeof *drho);
+    return GHDK_OK;
+  }
+  /* A failed inverse problem means a trial state CVODE should not have tried: recoverable. */
+  if (ghdk_coll_thermal_equilibrium(c, s->tba, rho_p, s->rho_th, s->beta, &s->have_beta, s->work) !=
+      GHDK_OK)
+    return GHDK_ERR_DOMAIN;
   for (size_t i = 0; i < size; i++)
     drho[i] = -(rho_p[i] - s->rho_th[i]) / s->tau;
   /* ghdk_coll_thermal_equilibrium left the occupation of rho_p in work. */
@@ -72,6 +86,8 @@ int ghdk_relaxation_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
         &(struct ghdk_tba_inp){
             .model = m, .grid = inp->grid, .method = inp->dressing, .tol = inp->dress_tol},
         &s->tba);
+  if (!rc)
+    ghdk_tba_set_quiet(s->tba, 1);
   if (rc) {
     relax_free(&s->base);
     return rc == GHDK_ERR_NOMEM ? GHDK_ERROR(rc, "relaxation workspace") : rc;

@@ -44,8 +44,9 @@ int ghdk_tba_gge(struct ghdk_tba *t, const double *w, double *eps, double *n, do
   memcpy(e, w, t->size * sizeof *w);
   double r = yy_residual(t, w, e, g);
   if (!isfinite(r))
-    return GHDK_ERROR(GHDK_ERR_DOMAIN, "GGE source W must be finite (and > 0 for bosons) on "
-                                       "every rapidity node");
+    return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
+                           "GGE source W must be finite (and > 0 for bosons) on "
+                           "every rapidity node");
   int it = 0;
   for (; r > tol && it < max_newton; it++) {
     occupations(t, e, nn);
@@ -68,9 +69,9 @@ int ghdk_tba_gge(struct ghdk_tba *t, const double *w, double *eps, double *n, do
     r = rtrial;
   }
   if (r > tol)
-    return GHDK_ERROR(GHDK_ERR_NOCONV,
-                      "Yang-Yang equation: residual %.3g after %d Newton steps (wanted %.0e)", r,
-                      it, tol);
+    return GHDK_SOLVE_FAIL(t, GHDK_ERR_NOCONV,
+                           "Yang-Yang equation: residual %.3g after %d Newton steps (wanted %.0e)",
+                           r, it, tol);
   occupations(t, e, nn);
   if (eps)
     memcpy(eps, e, t->size * sizeof *e);

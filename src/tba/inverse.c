@@ -89,11 +89,12 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
   double *nn = n ? n : t->s[9], *rp = rho_p ? rho_p : t->s[10];
   struct match_eval ev;
   if (match_eval(t, ncon, con, q_target, beta, nn, rp, &ev) != GHDK_OK)
-    return GHDK_ERROR(GHDK_ERR_DOMAIN,
-                      "thermal inverse problem: the initial guess is not a valid state, or its "
-                      "occupation at the rapidity window edges exceeds %g of its maximum "
-                      "(enlarge the window)",
-                      GHDK_TBA_EDGE_OCCUPATION);
+    return GHDK_SOLVE_FAIL(
+        t, GHDK_ERR_DOMAIN,
+        "thermal inverse problem: the initial guess is not a valid state, or its "
+        "occupation at the rapidity window edges exceeds %g of its maximum "
+        "(enlarge the window)",
+        GHDK_TBA_EDGE_OCCUPATION);
   const int max_newton = 100;
   double r = match_residual(ncon, q_target, &ev);
   int it = 0;
@@ -126,8 +127,9 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
                     dv = gsl_vector_view_array(ddata, ncon);
     if (gsl_linalg_cholesky_decomp1(&cm.matrix) ||
         gsl_linalg_cholesky_solve(&cm.matrix, &rv.vector, &dv.vector))
-      return GHDK_ERROR(GHDK_ERR_NOCONV, "thermal inverse problem: singular covariance (are "
-                                         "two constraints the same charge?)");
+      return GHDK_SOLVE_FAIL(t, GHDK_ERR_NOCONV,
+                             "thermal inverse problem: singular covariance (are "
+                             "two constraints the same charge?)");
     double slope = 0.0; /* directional derivative of psi along delta: -(Q - q).C^-1(Q - q) */
     for (size_t k = 0; k < ncon; k++)
       slope -= rdata[k] * ddata[k];
@@ -153,10 +155,11 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
       break;
   }
   if (r > 1.0)
-    return GHDK_ERROR(GHDK_ERR_NOCONV,
-                      "thermal inverse problem: charges off by %.3g x tolerance after %d Newton "
-                      "steps",
-                      r, it);
+    return GHDK_SOLVE_FAIL(
+        t, GHDK_ERR_NOCONV,
+        "thermal inverse problem: charges off by %.3g x tolerance after %d Newton "
+        "steps",
+        r, it);
   /* The last trial evaluated may not be the accepted one: recompute the outputs at beta. */
   return match_eval(t, ncon, con, q_target, beta, nn, rp, &ev);
 }
@@ -195,8 +198,8 @@ int ghdk_tba_fit_betas(struct ghdk_tba *t, const double *n, const double *rho_s,
     /* Unit columns: the monomials theta^i differ by many orders of magnitude on the window. */
     for (size_t c = 0; c < nq; c++) {
       if (!(colscale[c] > 0))
-        return GHDK_ERROR(GHDK_ERR_DOMAIN, "beta fit: charge %d has no weight on species %zu",
-                          charges[c], a);
+        return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
+                               "beta fit: charge %d has no weight on species %zu", charges[c], a);
       colscale[c] = sqrt(colscale[c]);
       for (size_t k = 0; k < t->n; k++)
         *gsl_matrix_ptr(&am.matrix, k, c) /= colscale[c];

@@ -26,6 +26,11 @@ const struct ghdk_grid *ghdk_tba_grid(const struct ghdk_tba *t)
   return t->grid;
 }
 
+void ghdk_tba_set_quiet(struct ghdk_tba *t, int quiet)
+{
+  t->quiet = quiet;
+}
+
 size_t ghdk_tba_size(const struct ghdk_tba *t)
 {
   return t->size;

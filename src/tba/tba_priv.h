@@ -28,6 +28,7 @@ struct ghdk_tba {
   int any_pair;                                 /* some T_ab is not identically zero */
   int pair[GHDK_MAX_SPECIES][GHDK_MAX_SPECIES]; /* T_ab not identically zero */
   double tol;
+  int quiet; /* failed iterative solves return their status without a message */
   enum ghdk_statistics stat[GHDK_MAX_SPECIES];
   double *p, *dp, *e, *de;     /* bare functions, stacked */
   double *h[GHDK_MAX_CHARGES]; /* charge eigenvalues h_i at the nodes, stacked */
@@ -56,6 +57,10 @@ struct ghdk_tba {
   /* Least-squares workspace of ghdk_tba_fit_betas: n x GHDK_MAX_CHARGES. */
   double *lsq_a, *lsq_b, *lsq_r;
 };
+
+/** Report a failed iterative solve: a message unless the workspace is quiet (callers that retry
+ * or treat the failure as a recoverable state error). Evaluates to the status. */
+#define GHDK_SOLVE_FAIL(t, status, ...) ((t)->quiet ? (status) : GHDK_ERROR((status), __VA_ARGS__))
 
 /** y = T x (convolution with quadrature weights, all species pairs). */
 void ghdk_tba_apply_kernel(struct ghdk_tba *t, const double *x, double *y);
