@@ -70,8 +70,10 @@ struct ghdk_phi4_inp {
 
 struct ghdk_phi4;
 
-/** Tabulate the spectral densities of the initial state (the expensive step: about
- * 13 ncheb eps values, each 3 nquad^2 integrand evaluations per class present).
+/** Tabulate the spectral densities of the initial state, the expensive step: (ncheb + 1) eps
+ * values on each of 7 + log4(eps_max/8) panels (17 by default), each a few nquad^2 integrand
+ * evaluations per class present (about 1 s for the vacuum, 3 s for a thermal state at the
+ * defaults, one core).
  * On success *out owns the object (free with ghdk_phi4_free). */
 int ghdk_phi4_new(const struct ghdk_phi4_inp *inp, struct ghdk_phi4 **out);
 /** Free (NULL allowed). */

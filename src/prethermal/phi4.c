@@ -40,8 +40,9 @@
 enum { CLASS04, CLASS13, CLASS22, NCLASS };
 
 /* Lower end of the eps integrals, in units of m. Only the 2<->2 and 1<->3 classes reach below
- * 2m; there T <= O(eps^2 ln eps), so the dropped piece is below 1e-11 of the scale. */
-#define EPS_LO 1e-6
+ * 2m, where T/eps^2 = -a ln(eps) + b (2<->2); the dropped piece of the plateau, EPS_LO (G + a),
+ * is ~1e-15 of it, and the 1/t drift that the log makes is resolved up to t ~ 1/EPS_LO. */
+#define EPS_LO 1e-9
 /* W = ln(1 + 1/n) where n underflows: n(theta) ~ e^-700 there, i.e. zero in every product. */
 #define W_CAP 700.0
 /* Panels holding fewer radians of oscillation than this use QAG, more use QAWO: below it QAG
@@ -474,7 +475,8 @@ static void panels_free(struct ghdk_phi4 *p)
   p->npanel = 0;
 }
 
-/* The panel layout (units of m): log eps on [1e-6, 1e-3], [1e-3, 0.1], [0.1, 1]; sqrt(2 - eps)
+/* The panel layout (units of m): log eps on [1e-9, 1e-6], [1e-6, 1e-3], [1e-3, 0.1], [0.1, 1];
+ * sqrt(2 - eps)
  * on [1, 2]; eps on [2, 4]; sqrt(eps - 4) on [4, 8]; log eps on [8 4^k, 8 4^(k+1)] up to eps_max.
  * Each panel's variable keeps T analytic in a Bernstein ellipse of parameter >= 2 around it. */
 static int panels_layout(struct ghdk_phi4 *p, double eps_max)
@@ -482,8 +484,9 @@ static int panels_layout(struct ghdk_phi4 *p, double eps_max)
   struct {
     double e0, e1;
     enum map map;
-  } fixed[] = {{EPS_LO, 1e-3, MAP_LOG}, {1e-3, 0.1, MAP_LOG}, {0.1, 1.0, MAP_LOG},
-               {1.0, 2.0, MAP_SQRT_HI}, {2.0, 4.0, MAP_LIN},  {4.0, 8.0, MAP_SQRT_LO}};
+  } fixed[] = {{EPS_LO, 1e-6, MAP_LOG}, {1e-6, 1e-3, MAP_LOG},   {1e-3, 0.1, MAP_LOG},
+               {0.1, 1.0, MAP_LOG},     {1.0, 2.0, MAP_SQRT_HI}, {2.0, 4.0, MAP_LIN},
+               {4.0, 8.0, MAP_SQRT_LO}};
   const size_t nfixed = sizeof fixed / sizeof fixed[0];
   size_t nlog = 0;
   while (8.0 * pow(4.0, (double)nlog) < eps_max / p->m)
