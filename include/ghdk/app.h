@@ -28,6 +28,10 @@ int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
  * single-cell case in tbar. */
 int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
 
+/** The pre-thermal phi^4 quench (kind "prethermal"): q_i(t) of SM (10) at the output instants
+ * for the free boson in the deck's initial state; rho_p is unchanged at this order. */
+int ghdk_run_prethermal(const struct ghdk_problem *p, const struct ghdk_run_opts *o);
+
 /** Print, per cell and species, the particle, momentum, energy and entropy densities, the
  * generalised free energy phi and, for thermal states, the pressure P = T phi. */
 int ghdk_print_tba(const struct ghdk_problem *p, FILE *f);

@@ -20,7 +20,8 @@
 enum ghdk_state_kind {
   GHDK_STATE_THERMAL = 0, /**< W = beta (E - nu p - mu [+ V(x)]), beta = 1/T */
   GHDK_STATE_GGE,         /**< W = sum_i beta_i h_i */
-  GHDK_STATE_SOURCE       /**< W(x, theta) from a Lua function, sampled into problem.source_w */
+  GHDK_STATE_SOURCE,      /**< W(x, theta) from a Lua function, sampled into problem.source_w */
+  GHDK_STATE_VACUUM       /**< no particles: n = 0 */
 };
 
 /** Initial state of one species. */
@@ -54,8 +55,12 @@ struct ghdk_problem {
   int limiter;            /**< fv.limiter, in enum ghdk_limiter order */
   double coll_strength;   /**< collision.strength: lambda^2 in front of I (kind ghd) */
   int time_method;        /**< time.method: 0 auto, 1 adams, 2 bdf */
-  double *source_w;       /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
-  size_t ncharge;         /**< tracked charges for q, j, beta */
+  /* kind "prethermal": the phi^4 quench of the free boson at order lambda^2 (physics.md 6). */
+  char pre_coefficients[32];   /**< prethermal.coefficients */
+  double pre_lambda;           /**< prethermal.lambda */
+  size_t pre_nquad, pre_ncheb; /**< prethermal.nquad, prethermal.ncheb (0: defaults) */
+  double *source_w;            /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
+  size_t ncharge;              /**< tracked charges for q, j, beta */
   int charges[GHDK_MAX_CHARGES];
   int fit_betas;           /**< fit beta_i on the basis of the tracked charges */
   int write_n, write_veff; /**< optional output fields */

@@ -115,7 +115,12 @@ int main(int argc, char **argv)
       strncat(history, argv[i], sizeof history - strlen(history) - 1);
     }
     const struct ghdk_run_opts opts = {.output = output, .history = history, .quiet = quiet};
-    rc = strcmp(p->kind, "state") == 0 ? ghdk_run_state(p, &opts) : ghdk_run_dynamics(p, &opts);
+    if (strcmp(p->kind, "state") == 0)
+      rc = ghdk_run_state(p, &opts);
+    else if (strcmp(p->kind, "prethermal") == 0)
+      rc = ghdk_run_prethermal(p, &opts);
+    else
+      rc = ghdk_run_dynamics(p, &opts);
   }
   ghdk_problem_free(p);
   return exit_code(rc);

@@ -77,7 +77,7 @@ struct key_spec {
   const char *meaning;
 };
 
-static const char *const kind_names[] = {"state", "homogeneous", "ghd", NULL};
+static const char *const kind_names[] = {"state", "homogeneous", "ghd", "prethermal", NULL};
 static const char *const coll_names[] = {"none", "phi6", "coupled_ll", "relaxation", NULL};
 /* In the order of enum ghdk_bc and enum ghdk_limiter. */
 static const char *const boundary_names[] = {"periodic", "open", "wall", NULL};
@@ -89,7 +89,7 @@ static const char *const solver_names[] = {"auto", "dense", "gmres", NULL};
 /* In the order of enum ghdk_quad_rule, enum ghdk_dress_method and enum ghdk_state_kind. */
 static const char *const rule_names[] = {"uniform", "gauss_legendre", NULL};
 static const char *const dressing_names[] = {"auto", "fft", "dense", NULL};
-static const char *const state_names[] = {"thermal", "gge", "source", NULL};
+static const char *const state_names[] = {"thermal", "gge", "source", "vacuum", NULL};
 static const double charges_default[] = {0, 1, 2};
 
 static const struct key_spec schema[] = {
@@ -99,7 +99,8 @@ static const struct key_spec schema[] = {
      .names = kind_names,
      .meaning = "what the run does: `state` writes the initial state as one record; "
                 "`homogeneous` evolves one cell under a collision kernel; `ghd` solves the "
-                "inhomogeneous equation on space.nx cells"},
+                "inhomogeneous equation on space.nx cells; `prethermal` the phi^4 quench of the "
+                "free boson at order lambda^2"},
     {.key = "model.name",
      .type = T_STRING,
      .flags = F_REQUIRED | F_MODELS,
@@ -284,21 +285,21 @@ static const struct key_spec schema[] = {
      .type = T_NUMBER,
      .flags = F_REQUIRED | F_GT,
      .lo = 0,
-     .when = "kind=homogeneous|ghd",
-     .meaning = "final time: tbar = lambda^2 t (homogeneous), t (ghd)"},
+     .when = "kind=homogeneous|ghd|prethermal",
+     .meaning = "final time: tbar = lambda^2 t (homogeneous), t (ghd, prethermal)"},
     {.key = "time.n_out",
      .type = T_INTEGER,
      .flags = F_GE | F_LE,
      .def = 50,
      .lo = 1,
      .hi = 1000000,
-     .when = "kind=homogeneous|ghd",
+     .when = "kind=homogeneous|ghd|prethermal",
      .meaning = "number of output instants after t = 0"},
     {.key = "time.spacing",
      .type = T_STRING,
      .def_text = "linear",
      .names = spacing_names,
-     .when = "kind=homogeneous|ghd",
+     .when = "kind=homogeneous|ghd|prethermal",
      .meaning = "output instants equally spaced (linear) or geometric from time.t_first (log)"},
     {.key = "time.t_first",
      .type = T_NUMBER,
@@ -306,7 +307,7 @@ static const struct key_spec schema[] = {
      .def_text = "time.t_end / 1000",
      .lo = 0,
      .note = "< time.t_end",
-     .when = "kind=homogeneous|ghd",
+     .when = "kind=homogeneous|ghd|prethermal",
      .meaning = "first output instant with log spacing"},
     {.key = "time.rtol",
      .type = T_NUMBER,
@@ -347,6 +348,36 @@ static const struct key_spec schema[] = {
      .hi = 1e9,
      .when = "kind=homogeneous|ghd",
      .meaning = "largest number of CVODE steps of the whole run"},
+    {.key = "prethermal.coefficients",
+     .type = T_STRING,
+     .def_text = "golden_rule",
+     .names = coefficient_names,
+     .when = "kind=prethermal",
+     .meaning = "coefficients of the five terms of SM (10): golden_rule (9 pi/2)(1, 4, 6, 4, 1) or "
+                "printed (1, 16, 36, 16, 1)"},
+    {.key = "prethermal.lambda",
+     .type = T_NUMBER,
+     .flags = F_GT,
+     .def = 1,
+     .lo = 0,
+     .when = "kind=prethermal",
+     .meaning = "coupling lambda of (lambda/4!) phi^4 (the changes scale as lambda^2)"},
+    {.key = "prethermal.nquad",
+     .type = T_INTEGER,
+     .flags = F_GE | F_LE,
+     .def = 0,
+     .lo = 0,
+     .hi = 4096,
+     .when = "kind=prethermal",
+     .meaning = "Gauss-Legendre nodes per dimension of the spectral integrals (0: 48)"},
+    {.key = "prethermal.ncheb",
+     .type = T_INTEGER,
+     .flags = F_GE | F_LE,
+     .def = 0,
+     .lo = 0,
+     .hi = 4096,
+     .when = "kind=prethermal",
+     .meaning = "Chebyshev order on each energy panel (0: 32)"},
     {.key = "bragg_q",
      .type = T_NUMBER,
      .flags = F_GE,
@@ -1406,7 +1437,7 @@ static int parse_dynamics(struct deck *d, int tab)
   p->log_spacing = idx == 1;
   p->t_first = p->t_end / 1000;
   GHDK_CHECK(read_number(d, time, "time", "time.t_first", &p->t_first));
-  if (strcmp(p->kind, "homogeneous") == 0 && !(p->t_first < p->t_end))
+  if (strcmp(p->kind, "state") != 0 && !(p->t_first < p->t_end))
     return fail(d, "key 'time.t_first' = %s out of range: must be < time.t_end = %s",
                 num_text(p->t_first).s, num_text(p->t_end).s);
   GHDK_CHECK(read_number(d, time, "time", "time.rtol", &p->rtol));
@@ -1549,6 +1580,14 @@ static int run(struct deck *d)
   GHDK_CHECK(parse_states(d, tab));
   GHDK_CHECK(parse_dynamics(d, tab));
   GHDK_CHECK(read_number(d, tab, "", "bragg_q", &p->bragg_q));
+  int pre;
+  GHDK_CHECK(open_table(d, tab, "", "prethermal", &pre));
+  GHDK_CHECK(read_string(d, pre, "prethermal", "prethermal.coefficients", p->pre_coefficients,
+                         sizeof p->pre_coefficients, NULL));
+  GHDK_CHECK(read_number(d, pre, "prethermal", "prethermal.lambda", &p->pre_lambda));
+  GHDK_CHECK(read_integer(d, pre, "prethermal", "prethermal.nquad", &p->pre_nquad));
+  GHDK_CHECK(read_integer(d, pre, "prethermal", "prethermal.ncheb", &p->pre_ncheb));
+  lua_pop(d->L, 1);
   GHDK_CHECK(parse_output(d, tab));
   return check_unknown(d, tab, "");
 }

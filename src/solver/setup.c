@@ -59,6 +59,11 @@ static int cell_source(const struct ghdk_problem *p, const struct ghdk_setup *s,
     case GHDK_STATE_SOURCE:
       memcpy(wa, p->source_w + (a * s->nx + i) * s->n, s->n * sizeof *wa);
       break;
+    case GHDK_STATE_VACUUM:
+      /* n = e^-W underflows to exactly 0 (and F(W) with it) for any statistics. */
+      for (size_t k = 0; k < s->n; k++)
+        wa[k] = 1e300;
+      break;
     }
   }
   return GHDK_OK;

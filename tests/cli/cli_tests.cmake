@@ -34,3 +34,8 @@ foreach(case coupled_ll relaxation)
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_quench.py
                    $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} ${case})
 endforeach()
+
+# The phi^4 pre-thermal quench through the binary (kind prethermal), read back with netCDF4.
+add_test(NAME cli_prethermal
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_prethermal.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
