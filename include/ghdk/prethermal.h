@@ -15,7 +15,8 @@
  * smooth integrand at each eps, and a Chebyshev interpolant on panels of eps whose variables
  * absorb the threshold behaviour at eps = 2m and 4m. The time integral above is then done for each
  * t with GSL's QAWO (oscillatory weight), so large t costs no more than small t.
- * docs/theory.md, section "phi^4 pre-thermalisation", has the derivation.
+ * docs/theory.md, section "phi^4 pre-thermalisation", has the derivation. An object holds GSL
+ * workspaces: use one per thread.
  */
 #ifndef GHDK_PRETHERMAL_H
 #define GHDK_PRETHERMAL_H
