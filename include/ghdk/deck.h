@@ -59,6 +59,7 @@ struct ghdk_problem {
   char pre_coefficients[32];   /**< prethermal.coefficients */
   double pre_lambda;           /**< prethermal.lambda */
   size_t pre_nquad, pre_ncheb; /**< prethermal.nquad, prethermal.ncheb (0: defaults) */
+  double pre_tol;              /**< prethermal.tol */
   double *source_w;            /**< W[(a*nx + i)*ntheta + k] for SOURCE states, or NULL (owned) */
   size_t ncharge;              /**< tracked charges for q, j, beta */
   int charges[GHDK_MAX_CHARGES];

@@ -378,6 +378,14 @@ static const struct key_spec schema[] = {
      .hi = 4096,
      .when = "kind=prethermal",
      .meaning = "Chebyshev order on each energy panel (0: 32)"},
+    {.key = "prethermal.tol",
+     .type = T_NUMBER,
+     .flags = F_GE | F_LE,
+     .def = 1e-10,
+     .lo = 1e-14,
+     .hi = 1e-4,
+     .when = "kind=prethermal",
+     .meaning = "relative tolerance of the oscillatory time integrals (1e-12 for t beyond 1e4)"},
     {.key = "bragg_q",
      .type = T_NUMBER,
      .flags = F_GE,
@@ -1587,6 +1595,7 @@ static int run(struct deck *d)
   GHDK_CHECK(read_number(d, pre, "prethermal", "prethermal.lambda", &p->pre_lambda));
   GHDK_CHECK(read_integer(d, pre, "prethermal", "prethermal.nquad", &p->pre_nquad));
   GHDK_CHECK(read_integer(d, pre, "prethermal", "prethermal.ncheb", &p->pre_ncheb));
+  GHDK_CHECK(read_number(d, pre, "prethermal", "prethermal.tol", &p->pre_tol));
   lua_pop(d->L, 1);
   GHDK_CHECK(parse_output(d, tab));
   return check_unknown(d, tab, "");

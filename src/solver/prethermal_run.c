@@ -57,7 +57,8 @@ int ghdk_run_prethermal(const struct ghdk_problem *p, const struct ghdk_run_opts
                                                .coeffs = coeffs,
                                                .lambda = p->pre_lambda,
                                                .nquad = p->pre_nquad,
-                                               .ncheb = p->pre_ncheb},
+                                               .ncheb = p->pre_ncheb,
+                                               .tol = p->pre_tol},
                        &phi4);
   }
   const char *path = o->output ? o->output : p->output;
