@@ -136,15 +136,6 @@ static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vect
   return 0;
 }
 
-static double output_time(const struct ghdk_problem *p, size_t k)
-{
-  if (!p->log_spacing)
-    return p->t_end * (double)k / (double)p->n_out;
-  if (p->n_out == 1)
-    return p->t_end;
-  return p->t_first * pow(p->t_end / p->t_first, (double)(k - 1) / (double)(p->n_out - 1));
-}
-
 /* The conserved totals of a run: the collision invariants, or without collisions each species'
  * particle number and the total momentum and energy; integrated over x. */
 static size_t conserved(const struct run *r, struct ghdk_constraint *con)
@@ -333,7 +324,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   int progress = 0;
   for (size_t k = 1; k <= p->n_out && !rc; k++) {
     sunrealtype t = 0.0;
-    const int cvrc = CVode(cv, output_time(p, k), y, &t, CV_NORMAL);
+    const int cvrc = CVode(cv, ghdk_output_time(p, k), y, &t, CV_NORMAL);
     if (cvrc < 0) {
       rc = GHDK_ERROR(r.rhs_status ? r.rhs_status : GHDK_ERR_NOCONV,
                       "CVODE failed at t = %g (%s); the output holds every record before it", t,

@@ -12,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double output_time(const struct ghdk_problem *p, size_t k)
-{
-  if (!p->log_spacing)
-    return p->t_end * (double)k / (double)p->n_out;
-  if (p->n_out == 1)
-    return p->t_end;
-  return p->t_first * pow(p->t_end / p->t_first, (double)(k - 1) / (double)(p->n_out - 1));
-}
-
 int ghdk_run_prethermal(const struct ghdk_problem *p, const struct ghdk_run_opts *o)
 {
   if (strcmp(p->model_name, "free_boson") != 0 || p->nx != 1)
@@ -67,7 +58,7 @@ int ghdk_run_prethermal(const struct ghdk_problem *p, const struct ghdk_run_opts
   double q0[GHDK_MAX_CHARGES], dq[GHDK_MAX_CHARGES];
   memcpy(q0, f.q, p->ncharge * sizeof *q0);
   for (size_t k = 0; k <= p->n_out && !rc; k++) {
-    const double t = k ? output_time(p, k) : 0.0;
+    const double t = k ? ghdk_output_time(p, k) : 0.0;
     rc = ghdk_phi4_delta_q(phi4, t, dq);
     for (size_t c = 0; c < p->ncharge && !rc; c++)
       f.q[c] = q0[c] + dq[c];

@@ -120,3 +120,12 @@ int ghdk_initial_state(const struct ghdk_problem *p, struct ghdk_setup *s, doubl
   free(w);
   return rc;
 }
+
+double ghdk_output_time(const struct ghdk_problem *p, size_t k)
+{
+  if (!p->log_spacing)
+    return p->t_end * (double)k / (double)p->n_out;
+  if (p->n_out == 1)
+    return p->t_end;
+  return p->t_first * pow(p->t_end / p->t_first, (double)(k - 1) / (double)(p->n_out - 1));
+}

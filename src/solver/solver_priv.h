@@ -49,6 +49,8 @@ int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
 /** Append the frame as the record at time t. */
 int ghdk_frame_write(const struct ghdk_frame *f, const struct ghdk_problem *p,
                      struct ghdk_output *out, double t);
+/** Output instant k = 1 .. n_out of a time-dependent run (time.spacing linear or log). */
+double ghdk_output_time(const struct ghdk_problem *p, size_t k);
 /** The initial state of every cell into y ([cell][species][theta]), the Bragg pulse applied. */
 int ghdk_initial_state(const struct ghdk_problem *p, struct ghdk_setup *s, double *y);
 
