@@ -8,7 +8,7 @@
 
 /** One effective parameter: key "grid.N", numeric value or string value. */
 struct ghdk_param {
-  char key[64];
+  char key[128];
   int numeric; /**< 1: value in num; 0: value in str */
   double num;
   char str[256];

@@ -18,11 +18,12 @@ static const struct {
   const char *name;
   int (*create)(const struct ghdk_coll_inp *, struct ghdk_coll **);
 } registry[] = {
+    {"phi6", ghdk_phi6_new},
     {"coupled_ll", ghdk_coupled_ll_new},
     {"relaxation", ghdk_relaxation_new},
 };
 
-static const char *const names[] = {"coupled_ll", "relaxation", NULL};
+static const char *const names[] = {"phi6", "coupled_ll", "relaxation", NULL};
 
 const char *const *ghdk_coll_names(void)
 {
@@ -35,7 +36,8 @@ int ghdk_coll_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
   for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
     if (inp->name && strcmp(inp->name, registry[i].name) == 0)
       return registry[i].create(inp, out);
-  return GHDK_ERROR(GHDK_ERR_INPUT, "unknown collision kernel '%s' (known: coupled_ll, relaxation)",
+  return GHDK_ERROR(GHDK_ERR_INPUT,
+                    "unknown collision kernel '%s' (known: phi6, coupled_ll, relaxation)",
                     inp->name ? inp->name : "");
 }
 
