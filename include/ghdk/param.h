@@ -8,8 +8,8 @@
 
 /** One effective parameter: key "grid.N", numeric value or string value. */
 struct ghdk_param {
-  char key[128];
-  int numeric; /**< 1: value in num; 0: value in str */
+  char key[208]; /* a deck path: table keys and list indices, up to 200 characters */
+  int numeric;   /**< 1: value in num; 0: value in str */
   double num;
   char str[256];
 };

@@ -1424,7 +1424,7 @@ static int parse_states(struct deck *d, int tab)
 static int parse_dynamics(struct deck *d, int tab)
 {
   struct ghdk_problem *p = d->p;
-  int coll, time, idx = 0;
+  int coll = 0, time = 0, idx = 0;
   GHDK_CHECK(open_table(d, tab, "", "collision", &coll));
   GHDK_CHECK(read_string(d, coll, "collision", "collision.kernel", p->coll_name,
                          sizeof p->coll_name, NULL));

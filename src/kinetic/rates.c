@@ -30,6 +30,10 @@
 /* Zero modes: |lambda| <= max(ZERO_MIN, ZERO_FD * finite-difference error) * max |lambda|. */
 #define RATES_ZERO_MIN 1e-9
 #define RATES_ZERO_FD 100.0
+/* Cap of the zero-mode threshold: a kernel whose finite differences are rough at nearly empty
+ * nodes (phi6: fd_error ~1e-2) would otherwise call 0.9 max|lambda| "zero" and hide its physical
+ * modes (phi6's relaxation mode sits at 0.1 max|lambda|); its true zero modes stay below 1e-9. */
+#define RATES_ZERO_MAX 1e-3
 
 static double fro(const gsl_matrix *a)
 {
@@ -621,8 +625,9 @@ int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out)
       r->fd_error = inp->fd_error;
     }
     r->symmetric = r->asymmetry <= fmax(RATES_DEFECT_MIN, RATES_DEFECT_FD * r->fd_error);
-    r->zero_tol =
-        inp->zero_tol > 0 ? inp->zero_tol : fmax(RATES_ZERO_MIN, RATES_ZERO_FD * r->fd_error);
+    r->zero_tol = inp->zero_tol > 0
+                      ? inp->zero_tol
+                      : fmin(RATES_ZERO_MAX, fmax(RATES_ZERO_MIN, RATES_ZERO_FD * r->fd_error));
     /* delta rho in metric space: d = U (rho_0 - rho_ref). */
     for (size_t i = 0; i < m; i++)
       x[i] = inp->rho0[i] - r->rho_ref[i];

@@ -39,3 +39,9 @@ endforeach()
 add_test(NAME cli_prethermal
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_prethermal.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+
+# phi6: the rate fitted from the quench equals ghdk rates; entropy at twice the rate (slow).
+add_test(NAME cli_phi6_rate
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_rate.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
