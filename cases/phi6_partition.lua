@@ -12,7 +12,7 @@
 -- 5e6 in tbar for the paper's GGE, docs/validation.md), so the box and the run are measured in
 -- units of X = 1e7: the collisions act on the same scale as the transport (v <= 1).
 -- Status (tree 827de6b): no run completes, even at 16 cells (docs/validation.md, "phi6
--- bipartition"): Adams is stiff-limited, BDF stops on negative tails.
+-- bipartition"): Adams is stiff-limited, BDF stops on repeated recoverable rhs errors.
 local X = 1e7
 local T_left, T_right = 2.0, 1.0
 return {
