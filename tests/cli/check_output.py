@@ -15,15 +15,11 @@ import tempfile
 import netCDF4
 import numpy as np
 
+from checks import check, finish
+
 ghdk, source = sys.argv[1], sys.argv[2]
 deck = os.path.join(source, "cases", "lda_trap.lua")
-fails = 0
 
-
-def check(what, ok):
-    global fails
-    print(("ok   " if ok else "FAIL ") + what)
-    fails += 0 if ok else 1
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -70,5 +66,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check("0 < n < 1 (fermionic occupation)", np.all((n > 0) & (n < 1)))
     check("v_eff odd in theta", np.allclose(d["v_eff"][0, 0], -d["v_eff"][0, 0][:, ::-1],
                                             atol=1e-12))
-print("%d check(s) failed" % fails)
-sys.exit(1 if fails else 0)
+finish()

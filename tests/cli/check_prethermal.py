@@ -14,15 +14,11 @@ import tempfile
 import netCDF4
 import numpy as np
 
+from checks import check, finish
+
 ghdk, source = sys.argv[1], sys.argv[2]
 deck = os.path.join(source, "cases", "prethermal_vacuum.lua")
-fails = 0
 
-
-def check(what, ok):
-    global fails
-    print(("ok   " if ok else "FAIL ") + what)
-    fails += 0 if ok else 1
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -45,5 +41,4 @@ with tempfile.TemporaryDirectory() as tmp:
     run = subprocess.run([ghdk, "run", deck, "-o", bad, "--set", "output.charges.3=6"],
                          capture_output=True, text=True)
     check("charge h_6 is bad input: exit 2, no file", run.returncode == 2 and not os.path.exists(bad))
-print("%d check(s) failed" % fails)
-sys.exit(1 if fails else 0)
+finish()

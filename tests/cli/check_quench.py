@@ -19,17 +19,13 @@ import tempfile
 
 import numpy as np
 
+from checks import check, finish
+
 ghdk, source, case = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, os.path.join(source, "postprocess"))
 import quench  # noqa: E402
 
-fails = 0
 
-
-def check(what, ok):
-    global fails
-    print(("ok   " if ok else "FAIL ") + what)
-    fails += 0 if ok else 1
 
 
 # Reduced resolution, tightened tolerances (the rates need deviations resolved down to 1e-9 of
@@ -202,5 +198,4 @@ with tempfile.TemporaryDirectory() as tmp:
         r = quench.load(out)
         r["dx"] = float(r["attrs"]["space.x_max"] - r["attrs"]["space.x_min"])
         (coupled_ll if case == "coupled_ll" else relaxation)(r)
-print("%d check(s) failed" % fails)
-sys.exit(1 if fails else 0)
+finish()
