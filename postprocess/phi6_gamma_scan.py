@@ -47,7 +47,7 @@ EPS = 1e-14
 TEMPS = [0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0,
          10.0, 15.0, 20.0]
 CHECK_TEMPS = [0.1, 0.2, 0.5, 2.0, 10.0]
-NUM = r"([-0-9.eE+]+|nan|inf)"
+NUM = r"([-+]?(?:[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?|nan|inf))"
 
 
 def grid(T, eps=EPS, hscale=1.0):
@@ -84,7 +84,7 @@ def parse(text):
     r["gamma_weight"] = float("nan")
     if m:
         for rate, _edge, w in re.findall(NUM + r"(?:[-+][0-9.e+-]+i)? \[" + NUM + ", " + NUM +
-                                         r"\]", m.group(1)):
+                                         r"\]", m.group(1)):  # complex pairs print a+bi
             if float(rate) == r["gamma"]:
                 r["gamma_weight"] = float(w)
     m = re.search(r"eigenvalues of Gamma \(rates of the charges, 1/tbar\):(.*)\n", text)
