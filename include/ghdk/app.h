@@ -15,6 +15,8 @@ struct ghdk_run_opts {
   const char *output;  /**< output path; NULL: the deck's output.file */
   const char *history; /**< command line and UTC date, for the `history` attribute */
   int quiet;           /**< no summary on stderr */
+  int threads;         /**< OpenMP threads of a time-dependent run; 0: OMP_NUM_THREADS, else all
+                            cores */
 };
 
 /** Build the state of every cell, compute its diagnostics and write one record at time 0.

@@ -10,13 +10,13 @@
 #include "ghdk/app.h"
 #include "ghdk/fv.h"
 #include "ghdk/kinetic.h"
+#include "ghdk/par.h"
 #include "ghdk/status.h"
 #include "solver_priv.h"
 
 #include <cvode/cvode.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
-#include <nvector/nvector_serial.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sunlinsol/sunlinsol_dense.h>
@@ -31,12 +31,14 @@ enum { DENSE_MAX = 1024, GMRES_MAXL = 30 };
 struct run {
   const struct ghdk_problem *p;
   struct ghdk_setup s;
+  struct ghdk_par par; /* this rank's slab of cells and its threads */
   struct ghdk_coll *coll;
+  struct ghdk_coll **kern; /* one kernel per thread (they keep scratch); kern[0] is coll */
   struct ghdk_fv *fv;
-  size_t cell, size;
+  size_t cell, size; /* unknowns of a cell, of the slab */
   double *force;
-  /* Block-Jacobi preconditioner: per cell the collision Jacobian J_i (by differences of the
-   * kernel) and the LU of 1 - gamma lambda^2 J_i. */
+  /* Block-Jacobi preconditioner: per cell of the slab the collision Jacobian J_i (by differences
+   * of the kernel) and the LU of 1 - gamma lambda^2 J_i; pwork: 3 cells per thread. */
   double *jac, *lu, *pwork;
   size_t *perm;
   int rhs_status; /* last fatal status of the rhs, reported after CVODE gives up */
@@ -64,57 +66,70 @@ static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
   return -1;
 }
 
+/* Jacobian of cell i's collision term by forward differences of kernel k (work: 3 cells). */
+static int cell_jacobian(const struct run *r, struct ghdk_coll *k, size_t i, const double *yy,
+                         double *work)
+{
+  const size_t c = r->cell;
+  const double *yi = yy + i * c;
+  double *J = r->jac + i * c * c, *f0 = work, *f1 = work + c, *yp = work + 2 * c;
+  GHDK_CHECK(k->rhs(k, yi, f0));
+  double ymax = 0.0;
+  for (size_t j = 0; j < c; j++)
+    ymax = fmax(ymax, yi[j]);
+  memcpy(yp, yi, c * sizeof *yp);
+  for (size_t j = 0; j < c; j++) {
+    /* Step sqrt(eps) relative to the entry, at least sqrt(eps) of the cell's largest. */
+    const double dh = 1.5e-8 * fmax(fabs(yi[j]), 1e-3 * ymax) + 1e-300;
+    yp[j] = yi[j] + dh;
+    GHDK_CHECK(k->rhs(k, yp, f1));
+    for (size_t l = 0; l < c; l++)
+      J[l * c + j] = (f1[l] - f0[l]) / dh;
+    yp[j] = yi[j];
+  }
+  return GHDK_OK;
+}
+
+/* LU of 1 - g J_i into r->lu (GHDK_ERR_DOMAIN if singular). */
+static int cell_factor(const struct run *r, size_t i, double g)
+{
+  const size_t c = r->cell;
+  double *L = r->lu + i * c * c;
+  const double *J = r->jac + i * c * c;
+  for (size_t k = 0; k < c * c; k++)
+    L[k] = -g * J[k];
+  for (size_t k = 0; k < c; k++)
+    L[k * c + k] += 1.0;
+  gsl_matrix_view m = gsl_matrix_view_array(L, c, c);
+  gsl_permutation perm = {c, r->perm + i * c};
+  int sign;
+  return gsl_linalg_LU_decomp(&m.matrix, &perm, &sign) ? GHDK_ERR_DOMAIN : GHDK_OK;
+}
+
 /* Preconditioner set-up: J_i = dI/drho in each cell by forward differences of the kernel (only
- * when CVODE asks for a new Jacobian), then LU of 1 - gamma lambda^2 J_i. */
+ * when CVODE asks for a new Jacobian), then LU of 1 - gamma lambda^2 J_i. Cells are independent:
+ * threads take blocks of them, each with its own kernel; every rank answers the same. */
 static int cv_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
                      sunbooleantype *jcur, sunrealtype gamma, void *data)
 {
   (void)t;
   (void)fy;
   struct run *r = data;
-  const size_t c = r->cell, nx = r->s.nx;
   const double *yy = N_VGetArrayPointer(y);
-  double *f0 = r->pwork, *f1 = r->pwork + c, *yp = r->pwork + 2 * c;
-  if (!jok) {
-    for (size_t i = 0; i < nx; i++) {
-      const double *yi = yy + i * c;
-      double *J = r->jac + i * c * c;
-      if (r->coll->rhs(r->coll, yi, f0))
-        return 1;
-      double ymax = 0.0;
-      for (size_t j = 0; j < c; j++)
-        ymax = fmax(ymax, yi[j]);
-      memcpy(yp, yi, c * sizeof *yp);
-      for (size_t j = 0; j < c; j++) {
-        /* Step sqrt(eps) relative to the entry, at least sqrt(eps) of the cell's largest. */
-        const double dh = 1.5e-8 * fmax(fabs(yi[j]), 1e-3 * ymax) + 1e-300;
-        yp[j] = yi[j] + dh;
-        if (r->coll->rhs(r->coll, yp, f1))
-          return 1;
-        for (size_t k = 0; k < c; k++)
-          J[k * c + j] = (f1[k] - f0[k]) / dh;
-        yp[j] = yi[j];
-      }
-    }
-    *jcur = SUNTRUE;
-  } else {
-    *jcur = SUNFALSE;
-  }
   const double g = gamma * r->p->coll_strength;
-  for (size_t i = 0; i < nx; i++) {
-    double *L = r->lu + i * c * c;
-    const double *J = r->jac + i * c * c;
-    for (size_t k = 0; k < c * c; k++)
-      L[k] = -g * J[k];
-    for (size_t k = 0; k < c; k++)
-      L[k * c + k] += 1.0;
-    gsl_matrix_view m = gsl_matrix_view_array(L, c, c);
-    gsl_permutation perm = {c, r->perm + i * c};
-    int sign;
-    if (gsl_linalg_LU_decomp(&m.matrix, &perm, &sign))
-      return 1;
+  int bad = 0;
+  GHDK_OMP(parallel num_threads(r->par.threads) reduction(| : bad))
+  {
+    const int th = ghdk_thread_num();
+    GHDK_OMP(for schedule(static))
+    for (size_t i = 0; i < r->par.nloc; i++) {
+      if (!jok)
+        bad |= cell_jacobian(r, r->kern[th], i, yy, r->pwork + 3 * (size_t)th * r->cell) != 0;
+      bad |= cell_factor(r, i, g) != 0;
+    }
   }
-  return 0;
+  *jcur = jok ? SUNFALSE : SUNTRUE;
+  return ghdk_par_agree(&r->par, bad ? GHDK_ERR_DOMAIN : GHDK_OK) ? 1 : 0;
 }
 
 static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,
@@ -126,14 +141,15 @@ static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vect
   const double *rr = N_VGetArrayPointer(rv);
   double *z = N_VGetArrayPointer(zv);
   memcpy(z, rr, r->size * sizeof *z);
-  for (size_t i = 0; i < r->s.nx; i++) {
+  int bad = 0;
+  GHDK_OMP(parallel for num_threads(r->par.threads) schedule(static) reduction(| : bad))
+  for (size_t i = 0; i < r->par.nloc; i++) {
     gsl_matrix_view m = gsl_matrix_view_array(r->lu + i * c * c, c, c);
     gsl_permutation perm = {c, r->perm + i * c};
     gsl_vector_view zz = gsl_vector_view_array(z + i * c, c);
-    if (gsl_linalg_LU_svx(&m.matrix, &perm, &zz.vector))
-      return 1;
+    bad |= gsl_linalg_LU_svx(&m.matrix, &perm, &zz.vector) != 0;
   }
-  return 0;
+  return ghdk_par_agree(&r->par, bad ? GHDK_ERR_DOMAIN : GHDK_OK) ? 1 : 0;
 }
 
 /* The conserved totals of a run: the collision invariants, or without collisions each species'
@@ -179,20 +195,27 @@ static void totals(const struct run *r, const double *y, size_t ncon,
 static void run_free(struct run *r)
 {
   ghdk_fv_free(r->fv);
-  ghdk_coll_free(r->coll);
+  for (int t = 0; r->kern && t < r->par.threads; t++)
+    ghdk_coll_free(r->kern[t]);
+  free(r->kern);
   free(r->force), free(r->jac), free(r->lu), free(r->pwork), free(r->perm);
   ghdk_setup_free(&r->s);
 }
 
-static int run_new(const struct ghdk_problem *p, struct run *r)
+static int run_new(const struct ghdk_problem *p, int threads, struct run *r)
 {
   memset(r, 0, sizeof *r);
   r->p = p;
+  const int homogeneous = strcmp(p->kind, "homogeneous") == 0;
+  GHDK_CHECK(
+      ghdk_par_layout(p->nx, !homogeneous && p->boundary == GHDK_BC_PERIODIC, threads, &r->par));
   GHDK_CHECK(ghdk_setup_new(p, &r->s));
   r->cell = r->s.ns * r->s.n;
-  r->size = r->s.nx * r->cell;
+  r->size = r->par.nloc * r->cell;
   int rc = GHDK_OK;
-  if (strcmp(p->coll_name, "none") != 0)
+  if (strcmp(p->coll_name, "none") != 0 && !(r->kern = calloc((size_t)threads, sizeof *r->kern)))
+    rc = GHDK_ERROR(GHDK_ERR_NOMEM, "collision kernels");
+  for (int t = 0; r->kern && !rc && t < threads; t++)
     rc = ghdk_coll_new(&(struct ghdk_coll_inp){.name = p->coll_name,
                                                .model = r->s.model,
                                                .grid = r->s.grid,
@@ -202,7 +225,8 @@ static int run_new(const struct ghdk_problem *p, struct run *r)
                                                .quad_order = p->coll_quad_order,
                                                .tau = p->coll_tau,
                                                .conserve_number = p->coll_conserve_number},
-                       &r->coll);
+                       &r->kern[t]);
+  r->coll = r->kern ? r->kern[0] : NULL;
   if (!rc && p->potential_face) {
     const double dx = (p->x_max - p->x_min) / (double)p->nx;
     if (!(r->force = malloc(p->nx * sizeof(double))))
@@ -211,7 +235,6 @@ static int run_new(const struct ghdk_problem *p, struct run *r)
       r->force[i] = -(p->potential_face[i + 1] - p->potential_face[i]) / dx;
   }
   /* A homogeneous run is the single open cell of the same scheme, with lambda^2 = 1 (tbar). */
-  const int homogeneous = strcmp(p->kind, "homogeneous") == 0;
   if (!rc)
     rc = ghdk_fv_new(
         &(struct ghdk_fv_inp){.model = r->s.model,
@@ -224,7 +247,8 @@ static int run_new(const struct ghdk_problem *p, struct run *r)
                               .force = homogeneous ? NULL : r->force,
                               .dressing = p->dressing,
                               .dress_tol = p->dress_tol,
-                              .coll = r->coll,
+                              .coll = r->kern,
+                              .par = &r->par,
                               .strength = homogeneous ? 1.0 : p->coll_strength,
                               .negative_tol = p->atol},
         &r->fv);
@@ -240,11 +264,24 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     return GHDK_ERROR(GHDK_ERR_INPUT,
                       "%s: kind 'homogeneous' is one cell: space.nx must be 1 (got %zu)",
                       p->deck_path, p->nx);
+  int threads;
+  GHDK_CHECK(ghdk_par_threads(o->threads, &threads));
   struct run r;
-  GHDK_CHECK(run_new(p, &r));
+  GHDK_CHECK(run_new(p, threads, &r));
+  /* Every rank builds the initial state of all cells (yg: once, cheap) and keeps its slab; with
+   * one rank yg is the CVODE vector itself. At each output instant every rank computes the
+   * diagnostics of its own cells, rank 0 gathers them and writes; the statuses of rank 0's
+   * output steps are agreed so that all ranks stop together. */
+  const int root = r.par.rank == 0, parallel = r.par.size > 1;
   struct ghdk_frame f;
   int rc = ghdk_frame_new(p, &r.s, &f);
+  double *yg = NULL;
+  if (!rc && parallel && !(yg = malloc(p->nx * r.cell * sizeof *yg)))
+    rc = GHDK_ERROR(GHDK_ERR_NOMEM, "state of %zu unknowns", p->nx * r.cell);
+  rc = ghdk_par_agree(&r.par, rc);
   if (rc) {
+    free(yg);
+    ghdk_frame_free(&f);
     run_free(&r);
     return rc;
   }
@@ -257,27 +294,40 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   struct ghdk_output *out = NULL;
   if (SUNContext_Create(NULL, &ctx))
     rc = GHDK_ERROR(GHDK_ERR_LIB, "SUNContext_Create");
-  if (!rc && !(y = N_VNew_Serial((sunindextype)r.size, ctx)))
+  if (!rc && !(y = ghdk_par_nvector(&r.par, r.cell, ctx)))
     rc = GHDK_ERROR(GHDK_ERR_NOMEM, "CVODE state vector of %zu", r.size);
   /* The initial state is built (and checked) before the output file exists. */
   double *yy = rc ? NULL : N_VGetArrayPointer(y);
+  if (!parallel)
+    yg = yy;
   if (!rc)
-    rc = ghdk_initial_state(p, &r.s, yy);
+    rc = ghdk_initial_state(p, &r.s, yg);
+  if (!rc && parallel)
+    memcpy(yy, yg + r.par.i0 * r.cell, r.size * sizeof *yy);
   /* Conservation holds for a closed system: one cell, or periodic cells, without a force. */
   struct ghdk_constraint con[GHDK_MAX_SPECIES + 2];
   const size_t ncon = conserved(&r, con);
   const int closed = !r.force && (homogeneous || p->boundary == GHDK_BC_PERIODIC);
   double tot0[GHDK_MAX_SPECIES + 2], sc0[GHDK_MAX_SPECIES + 2], scale = 0.0;
   if (!rc) {
-    totals(&r, yy, ncon, con, tot0, sc0);
-    for (size_t i = 0; i < r.size; i++)
-      scale = fmax(scale, yy[i]);
+    totals(&r, yg, ncon, con, tot0, sc0);
+    for (size_t i = 0; i < p->nx * r.cell; i++)
+      scale = fmax(scale, yg[i]);
   }
   const int bdf = p->time_method == 2 || (p->time_method == 0 && r.coll);
-  const int dense =
-      bdf && (p->linear_solver == 1 || (p->linear_solver == 0 && r.size <= DENSE_MAX));
+  /* A dense Jacobian couples every unknown: one rank only ("auto" takes GMRES on several). */
+  const int dense = bdf && (p->linear_solver == 1 ||
+                            (p->linear_solver == 0 && !parallel && p->nx * r.cell <= DENSE_MAX));
+  if (!rc && dense && parallel)
+    rc = GHDK_ERROR(GHDK_ERR_INPUT,
+                    "%s: time.linear_solver = 'dense' runs on one MPI rank (got %d ranks): use "
+                    "'gmres' or 'auto'",
+                    p->deck_path, r.par.size);
   if (!rc) {
     cv = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, ctx);
+    /* Only rank 0 prints; the other ranks' CVODE reaches the same verdicts. */
+    if (cv && !root)
+      CVodeSetErrFile(cv, NULL);
     if (!cv || CVodeInit(cv, cv_rhs, 0.0, y) || CVodeSetUserData(cv, &r) ||
         CVodeSStolerances(cv, p->rtol, p->atol * scale) ||
         CVodeSetMaxNumSteps(cv, (long)p->max_steps))
@@ -291,7 +341,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     /* The block preconditioner pays one kernel call per unknown of a cell at every set-up: for
      * many small cells that is cheap, for one large cell (a homogeneous run above DENSE_MAX) it
      * cost 40x the unpreconditioned solve (N = 1024, coupled_ll), so a single cell goes without. */
-    const int precondition = !dense && r.coll && r.s.nx > 1;
+    const int precondition = !dense && r.coll && p->nx > 1;
     if (dense) {
       A = SUNDenseMatrix((sunindextype)r.size, (sunindextype)r.size, ctx);
       LS = A ? SUNLinSol_Dense(y, A, ctx) : NULL;
@@ -299,11 +349,11 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       LS = SUNLinSol_SPGMR(y, precondition ? SUN_PREC_LEFT : SUN_PREC_NONE, GMRES_MAXL, ctx);
     }
     if (precondition) {
-      const size_t c = r.cell, nx = r.s.nx;
+      const size_t c = r.cell, nx = r.par.nloc;
       r.jac = malloc(nx * c * c * sizeof(double));
       r.lu = malloc(nx * c * c * sizeof(double));
       r.perm = malloc(nx * c * sizeof(size_t));
-      r.pwork = malloc(3 * c * sizeof(double));
+      r.pwork = malloc(3 * c * (size_t)r.par.threads * sizeof(double));
       if (!r.jac || !r.lu || !r.perm || !r.pwork)
         rc = GHDK_ERROR(GHDK_ERR_NOMEM, "block preconditioner: %zu blocks of %zu x %zu", nx, c, c);
     }
@@ -311,14 +361,18 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
                 (precondition && CVodeSetPreconditioner(cv, cv_psetup, cv_psolve))))
       rc = GHDK_ERROR(GHDK_ERR_LIB, "CVODE linear solver");
   }
+  rc = ghdk_par_agree(&r.par, rc);
   const char *path = o->output ? o->output : p->output;
   if (!rc)
-    rc = ghdk_frame_fill(&f, p, &r.s, yy);
+    rc = ghdk_par_agree(&r.par, ghdk_frame_fill_cells(&f, p, &r.s, yy, r.par.i0, r.par.nloc));
   if (!rc)
+    rc = ghdk_par_agree(&r.par, ghdk_frame_gather(&f, &r.par));
+  if (!rc && root)
     rc = ghdk_frame_output(&f, p, &r.s, path, o->history, homogeneous ? "tbar" : "t", p->coll_name,
                            &out);
-  if (!rc)
+  if (!rc && root)
     rc = ghdk_frame_write(&f, p, out, 0.0);
+  rc = ghdk_par_agree(&r.par, rc);
   const double t_start = wall_seconds();
   double t_shown = t_start, max_n = 0.0;
   int progress = 0;
@@ -332,12 +386,15 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       break;
     }
     max_n = fmax(max_n, ghdk_fv_max_occupation(r.fv));
-    rc = ghdk_frame_fill(&f, p, &r.s, yy);
+    rc = ghdk_par_agree(&r.par, ghdk_frame_fill_cells(&f, p, &r.s, yy, r.par.i0, r.par.nloc));
     if (!rc)
+      rc = ghdk_par_agree(&r.par, ghdk_frame_gather(&f, &r.par));
+    if (!rc && root)
       rc = ghdk_frame_write(&f, p, out, t);
+    rc = ghdk_par_agree(&r.par, rc);
     /* A progress line once the run has taken a few seconds, refreshed twice a second. */
     const double now = wall_seconds();
-    if (!o->quiet && now - t_start > 3.0 && now - t_shown > 0.5) {
+    if (!o->quiet && root && now - t_start > 3.0 && now - t_shown > 0.5) {
       const double left = (now - t_start) / (double)k * (double)(p->n_out - k);
       fprintf(stderr, "\rghdk: t = %-10.4g output %zu/%zu, wall %.0f s, about %.0f s left   ", t, k,
               p->n_out, now - t_start, left);
@@ -345,6 +402,10 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       progress = 1;
     }
   }
+  max_n = ghdk_par_max(&r.par, max_n);
+  /* The final state on rank 0 for the conserved totals. */
+  if (!rc)
+    rc = ghdk_par_agree(&r.par, ghdk_par_gather(&r.par, yy, yg, r.cell));
   if (out && !rc) {
     long nst = 0, nfe = 0, nsetups = 0, netf = 0, nni = 0, ncfn = 0, nje = 0, nfeLS = 0, npe = 0,
          nli = 0;
@@ -361,7 +422,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       CVodeGetNumLinIters(cv, &nli);
     }
     double tot1[GHDK_MAX_SPECIES + 2], sc1[GHDK_MAX_SPECIES + 2];
-    totals(&r, yy, ncon, con, tot1, sc1);
+    totals(&r, yg, ncon, con, tot1, sc1);
     double drift = 0.0;
     for (size_t k = 0; k < ncon; k++)
       drift = fmax(drift, fabs(tot1[k] - tot0[k]) / sc0[k]);
@@ -410,6 +471,8 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   N_VDestroy(y);
   if (ctx)
     SUNContext_Free(&ctx);
+  if (parallel)
+    free(yg);
   ghdk_frame_free(&f);
   run_free(&r);
   return rc;

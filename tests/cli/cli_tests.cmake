@@ -45,3 +45,19 @@ add_test(NAME cli_phi6_rate
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_rate.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
+
+# Threads and ranks: `--threads 2` and `mpirun -np 2` against one thread on one rank, on
+# partition (open and periodic) and newton_cradle at reduced resolution (check_parallel.py
+# states the tolerances: bit-identical threads, 1e-10 across ranks). The MPI test exists only in
+# a build with GHDK_MPI (`make test` configures one in build-mpi and runs its label mpi).
+if(GHDK_OPENMP AND OpenMP_C_FOUND)
+  add_test(NAME cli_threads
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_parallel.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} threads)
+endif()
+if(GHDK_MPI)
+  add_test(NAME cli_mpi_slabs
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_parallel.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} mpi ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(cli_mpi_slabs PROPERTIES LABELS mpi)
+endif()
