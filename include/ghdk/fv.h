@@ -41,7 +41,7 @@ struct ghdk_fv_inp {
   double dress_tol;
   struct ghdk_coll *coll; /**< borrowed collision kernel, or NULL */
   double strength;        /**< lambda^2 in front of I */
-  double negative_tol;    /**< rho_p below -negative_tol is an invalid state (recoverable) */
+  double negative_tol;    /**< the integrator's absolute tolerance on rho_p (see ghdk_fv_rhs) */
 };
 
 struct ghdk_fv;
@@ -50,10 +50,16 @@ int ghdk_fv_new(const struct ghdk_fv_inp *inp, struct ghdk_fv **out);
 void ghdk_fv_free(struct ghdk_fv *fv);
 /** Unknowns nx * ns * n. */
 size_t ghdk_fv_size(const struct ghdk_fv *fv);
-/** ydot = right-hand side at y. GHDK_OK; GHDK_ERR_DOMAIN for an invalid state (negative
- * density beyond the tolerance, or a kernel's domain error): recoverable; other statuses fatal.
- * No allocation. */
+/** ydot = right-hand side at y. GHDK_OK; GHDK_ERR_DOMAIN for an invalid state (a kernel's domain
+ * error, or negative densities beyond the integrator's accuracy: the root mean square of the
+ * negative part of y above negative_tol, CVODE's own error norm of that part): recoverable;
+ * other statuses fatal. Negatives within that accuracy are round-off of the integrator: the
+ * transport takes them as they are, the collision kernel sees their positive part (kernels are
+ * defined on rho_p >= 0). No allocation. */
 int ghdk_fv_rhs(struct ghdk_fv *fv, const double *y, double *ydot);
+/** Set negative_tol once the integrator's absolute tolerance is known (it scales with the
+ * initial state). */
+void ghdk_fv_set_negative_tol(struct ghdk_fv *fv, double tol);
 /** Largest fermionic occupation seen by the last ghdk_fv_rhs (1 would be a Pauli violation). */
 double ghdk_fv_max_occupation(const struct ghdk_fv *fv);
 

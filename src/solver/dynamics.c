@@ -77,23 +77,23 @@ static int cv_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
   double *f0 = r->pwork, *f1 = r->pwork + c, *yp = r->pwork + 2 * c;
   if (!jok) {
     for (size_t i = 0; i < nx; i++) {
-      const double *yi = yy + i * c;
-      double *J = r->jac + i * c * c;
-      if (r->coll->rhs(r->coll, yi, f0))
+      /* The kernel at the positive part of the state, as in ghdk_fv_rhs. */
+      double *J = r->jac + i * c * c, ymax = 0.0;
+      for (size_t j = 0; j < c; j++) {
+        yp[j] = fmax(yy[i * c + j], 0.0);
+        ymax = fmax(ymax, yp[j]);
+      }
+      if (r->coll->rhs(r->coll, yp, f0))
         return 1;
-      double ymax = 0.0;
-      for (size_t j = 0; j < c; j++)
-        ymax = fmax(ymax, yi[j]);
-      memcpy(yp, yi, c * sizeof *yp);
       for (size_t j = 0; j < c; j++) {
         /* Step sqrt(eps) relative to the entry, at least sqrt(eps) of the cell's largest. */
-        const double dh = 1.5e-8 * fmax(fabs(yi[j]), 1e-3 * ymax) + 1e-300;
-        yp[j] = yi[j] + dh;
+        const double y0 = yp[j], dh = 1.5e-8 * fmax(y0, 1e-3 * ymax) + 1e-300;
+        yp[j] = y0 + dh;
         if (r->coll->rhs(r->coll, yp, f1))
           return 1;
         for (size_t k = 0; k < c; k++)
           J[k * c + j] = (f1[k] - f0[k]) / dh;
-        yp[j] = yi[j];
+        yp[j] = y0;
       }
     }
     *jcur = SUNTRUE;
@@ -225,8 +225,7 @@ static int run_new(const struct ghdk_problem *p, struct run *r)
                               .dressing = p->dressing,
                               .dress_tol = p->dress_tol,
                               .coll = r->coll,
-                              .strength = homogeneous ? 1.0 : p->coll_strength,
-                              .negative_tol = p->atol},
+                              .strength = homogeneous ? 1.0 : p->coll_strength},
         &r->fv);
   if (rc)
     run_free(r);
@@ -272,6 +271,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     totals(&r, yy, ncon, con, tot0, sc0);
     for (size_t i = 0; i < r.size; i++)
       scale = fmax(scale, yy[i]);
+    ghdk_fv_set_negative_tol(r.fv, p->atol * scale);
   }
   const int bdf = p->time_method == 2 || (p->time_method == 0 && r.coll);
   const int dense =
