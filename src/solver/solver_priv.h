@@ -42,10 +42,13 @@ void ghdk_frame_free(struct ghdk_frame *f);
 /** Diagnostics of y (layout [cell][species][theta]): rho_p, n, v_eff, q, j, entropy, beta. */
 int ghdk_frame_fill(struct ghdk_frame *f, const struct ghdk_problem *p, struct ghdk_setup *s,
                     const double *y);
-/** Create the output file of a run of p (time scaling "t" or "tbar", collision kernel name). */
+/** Create the output file of a run of p (time scaling "t" or "tbar", collision kernel name), or
+ * with nrec > 0 reopen the output of an interrupted run holding nrec records, the last at t_last
+ * (ghdk_output_reopen). */
 int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
                       const struct ghdk_setup *s, const char *path, const char *history,
-                      const char *time_scaling, const char *collision, struct ghdk_output **out);
+                      const char *time_scaling, const char *collision, size_t nrec, double t_last,
+                      struct ghdk_output **out);
 /** Append the frame as the record at time t. */
 int ghdk_frame_write(const struct ghdk_frame *f, const struct ghdk_problem *p,
                      struct ghdk_output *out, double t);

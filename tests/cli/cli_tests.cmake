@@ -45,3 +45,11 @@ add_test(NAME cli_phi6_rate
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_rate.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
+
+# Checkpoints and restarts: SIGKILL and SIGINT mid-run, restart bit-for-bit, hostile checkpoints
+# and outputs (tests/cli/check_restart.py), for an Adams ghd run and a BDF run with collisions.
+foreach(case partition relaxation)
+  add_test(NAME cli_restart_${case}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_restart.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} ${case})
+endforeach()
