@@ -46,8 +46,10 @@ struct run {
   size_t *perm;
   int rhs_status;      /* last fatal status of the rhs, reported after CVODE gives up */
   double negative_tol; /* CVODE's absolute tolerance: see ghdk_fv_rhs */
-  /* The last invalid value the rhs rejected, named when CVODE gives up: bad is BAD_NONE or what
-   * was wrong with state entry bad_i at time bad_t (value bad_v). */
+  /* The last invalid state the rhs rejected, named when CVODE gives up: bad is BAD_NONE or what
+   * was wrong with it at time bad_t: state entry bad_i (value bad_v) is negative or not finite
+   * (BAD_RHO), its derivative is not finite (BAD_DOT), or the TBA or the kernel refused the
+   * state, whose smallest entry is bad_i (BAD_REFUSED). */
   enum { BAD_NONE, BAD_RHO, BAD_DOT, BAD_REFUSED } bad;
   size_t bad_i;
   double bad_t, bad_v;
@@ -97,8 +99,15 @@ static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
   }
   if (rc == GHDK_OK)
     return 0;
+  /* Refused by the TBA or the kernel, which do not say where: the smallest density points the
+   * user at the likeliest place (a negative tail). */
+  size_t lo = 0;
+  for (size_t i = 1; i < r->size; i++)
+    lo = yy[i] < yy[lo] ? i : lo;
   r->bad = BAD_REFUSED;
+  r->bad_i = lo;
   r->bad_t = t;
+  r->bad_v = yy[lo];
   return 1;
 }
 
@@ -374,27 +383,28 @@ static int restart_from(const struct ghdk_problem *p, const struct run *r, const
 /* CVODE gave up at t: name the last invalid value the rhs saw (time, cell, species, rapidity). */
 static int failure(const struct run *r, double t, int cvrc, const char *ckpt)
 {
-  const int status = r->rhs_status ? r->rhs_status : GHDK_ERR_NOCONV;
-  const char *flag = CVodeGetReturnFlagName(cvrc);
-  if (r->bad == BAD_NONE || r->rhs_status)
-    return GHDK_ERROR(status,
-                      "CVODE failed at t = %.10g (%s); the state at that time is in the "
-                      "checkpoint '%s', the output holds every record before it",
-                      t, flag, ckpt);
-  if (r->bad == BAD_REFUSED)
-    return GHDK_ERROR(status,
-                      "CVODE failed at t = %.10g (%s); the last state it tried (t = %.10g) was "
-                      "refused by the TBA or the collision kernel; the state at t = %.10g is in "
-                      "the checkpoint '%s', the output holds every record before it",
-                      t, flag, r->bad_t, t, ckpt);
-  const size_t cell = r->bad_i / r->cell, a = r->bad_i % r->cell / r->s.n, k = r->bad_i % r->s.n;
-  return GHDK_ERROR(
-      status,
-      "CVODE failed at t = %.10g (%s); the last invalid value it tried: %s = %g at "
-      "t = %.10g in cell %zu (x = %g), species %zu, rapidity theta = %g; the state at "
-      "t = %.10g is in the checkpoint '%s', the output holds every record before it",
-      t, flag, r->bad == BAD_DOT ? "d rho_p/dt" : "rho_p", r->bad_v, r->bad_t, cell,
-      ghdk_cell_centre(r->p, cell), a + 1, r->s.grid->theta[k], t, ckpt);
+  char what[512] = "";
+  if (r->bad != BAD_NONE && !r->rhs_status) {
+    const size_t cell = r->bad_i / r->cell, a = r->bad_i % r->cell / r->s.n;
+    char where[160];
+    snprintf(where, sizeof where, "cell %zu (x = %g), species %zu, rapidity theta = %g", cell,
+             ghdk_cell_centre(r->p, cell), a + 1, r->s.grid->theta[r->bad_i % r->s.n]);
+    if (r->bad == BAD_REFUSED)
+      snprintf(what, sizeof what,
+               "; the last state it tried (t = %.10g) was refused by the TBA or the collision "
+               "kernel (its smallest rho_p: %g in %s)",
+               r->bad_t, r->bad_v, where);
+    else
+      snprintf(what, sizeof what, "; the last invalid value it tried: %s = %g at t = %.10g in %s",
+               r->bad == BAD_DOT ? "d rho_p/dt" : "rho_p", r->bad_v, r->bad_t, where);
+  }
+  char *flag = CVodeGetReturnFlagName(cvrc); /* allocated by CVODE */
+  const int status = GHDK_ERROR(r->rhs_status ? r->rhs_status : GHDK_ERR_NOCONV,
+                                "CVODE failed at t = %.10g (%s)%s; the state at t = %.10g is in "
+                                "the checkpoint '%s', the output holds every record before it",
+                                t, flag ? flag : "?", what, t, ckpt);
+  free(flag);
+  return status;
 }
 
 /* Default checkpoint path: the output's with .nc replaced by (or else followed by) .ckpt. */
@@ -516,6 +526,15 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       "cvode_jac_evals",      "cvode_prec_evals",       "cvode_lin_iters",
       "conservation_drift",   "max_fermion_occupation", "wall_seconds"};
   enum { NSTATS = sizeof stat_names / sizeof stat_names[0] };
+  /* A first checkpoint at t = 0, before the output: an unwritable checkpoint path fails before
+   * anything else is written, and a run killed before its first periodic checkpoint can restart
+   * from the beginning. It goes again if the output cannot be made. */
+  int first_ckpt = 0;
+  if (!rc && !o->restart) {
+    rc =
+        ghdk_ckpt_write(ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, 1, 0.0, 0.0, {0}, yy});
+    first_ckpt = !rc;
+  }
   if (!rc)
     rc = ghdk_frame_fill(&f, p, &r.s, yy);
   if (!rc)
@@ -527,11 +546,8 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     rc = ghdk_output_set_stat(out, stat_names[i], NAN);
   if (!rc && !o->restart)
     rc = ghdk_frame_write(&f, p, out, 0.0);
-  /* A first checkpoint at t = 0: an unwritable checkpoint path fails now, not hours later, and
-   * a run killed before its first periodic checkpoint can restart from the beginning. */
-  if (!rc && !o->restart)
-    rc =
-        ghdk_ckpt_write(ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, 1, 0.0, 0.0, {0}, yy});
+  if (rc && first_ckpt && !out)
+    remove(ckpt);
   const double t_start = wall_seconds();
   double t_shown = t_start;
   int progress = 0;
@@ -550,8 +566,9 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     }
     max_n = fmax(max_n, ghdk_fv_max_occupation(r.fv));
     rc = ghdk_frame_fill(&f, p, &r.s, yy);
-    if (!rc)
-      rc = ghdk_frame_write(&f, p, out, t);
+    if (!rc && (rc = ghdk_frame_write(&f, p, out, t)) != GHDK_OK)
+      GHDK_ERROR(rc, "record %zu (t = %.10g) was not written; '%s' holds the %zu records before it",
+                 k, t, path, k);
     const int sig = ghdk_signal_caught();
     const int periodic = p->ckpt_every && k % p->ckpt_every == 0;
     if (!rc && k < p->n_out && (periodic || sig)) {

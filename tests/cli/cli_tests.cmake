@@ -53,3 +53,9 @@ foreach(case partition relaxation)
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_restart.py
                    $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} ${case})
 endforeach()
+
+# Failure handling: CVODE giving up (named value, checkpoint, restart with other settings), a
+# full disk (RLIMIT_FSIZE), missing and read-only directories (tests/cli/check_failure.py).
+add_test(NAME cli_failure
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_failure.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
