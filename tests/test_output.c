@@ -452,7 +452,7 @@ int main(int argc, char **argv)
   if (CHECK("nc_open", nc_open(path, NC_NOWRITE, &ncid) == NC_NOERR)) {
     int format;
     nc_inq_format(ncid, &format);
-    CHECK("netCDF-4 format", format == NC_FORMAT_NETCDF4);
+    CHECK("classic 64-bit offset format", format == NC_FORMAT_64BIT_OFFSET);
     check_dimensions(ncid);
     check_variables(ncid);
     check_contents(ncid);

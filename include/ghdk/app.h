@@ -15,6 +15,7 @@ struct ghdk_run_opts {
   const char *output;  /**< output path; NULL: the deck's output.file */
   const char *history; /**< command line and UTC date, for the `history` attribute */
   int quiet;           /**< no summary on stderr */
+  const char *restart; /**< checkpoint to continue from (time-dependent runs), or NULL */
   int threads;         /**< OpenMP threads of a time-dependent run; 0: OMP_NUM_THREADS, else all
                             cores */
 };

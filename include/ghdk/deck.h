@@ -78,6 +78,8 @@ struct ghdk_problem {
   double rtol, atol;          /**< time.rtol; time.atol relative to max rho_p(0) */
   int linear_solver;          /**< time.linear_solver: 0 auto, 1 dense, 2 gmres */
   size_t max_steps;           /**< time.max_steps */
+  size_t ckpt_every;          /**< checkpoint.every: output records between checkpoints (0: none) */
+  char ckpt_file[1024];       /**< checkpoint.file ("": output path with .nc -> .ckpt) */
   size_t nparam;              /**< effective parameters, defaults included */
   struct ghdk_param *param;   /**< (owned) */
 };

@@ -46,7 +46,7 @@ struct ghdk_fv_inp {
    * thread. */
   const struct ghdk_par *par;
   double strength;     /**< lambda^2 in front of I */
-  double negative_tol; /**< rho_p below -negative_tol is an invalid state (recoverable) */
+  double negative_tol; /**< the integrator's absolute tolerance on rho_p (see ghdk_fv_rhs) */
 };
 
 struct ghdk_fv;
@@ -56,10 +56,16 @@ void ghdk_fv_free(struct ghdk_fv *fv);
 /** Unknowns of the slab: nloc * ns * n. */
 size_t ghdk_fv_size(const struct ghdk_fv *fv);
 /** ydot = right-hand side at y (both the slab's unknowns). Collective over the ranks: all of
- * them call it, and all get the same status. GHDK_OK; GHDK_ERR_DOMAIN for an invalid state
- * (negative density beyond the tolerance, or a kernel's domain error): recoverable; other statuses
- * fatal. No allocation. */
+ * them call it, and all get the same status. GHDK_OK; GHDK_ERR_DOMAIN for an invalid state (a
+ * kernel's domain error, or negative densities beyond the integrator's accuracy: the root mean
+ * square over all cells of the negative part of y above negative_tol, CVODE's own error norm of
+ * that part): recoverable; other statuses fatal. Negatives within that accuracy are round-off of
+ * the integrator: the transport takes them as they are, the collision kernel sees their positive
+ * part (kernels are defined on rho_p >= 0). No allocation. */
 int ghdk_fv_rhs(struct ghdk_fv *fv, const double *y, double *ydot);
+/** Set negative_tol once the integrator's absolute tolerance is known (it scales with the
+ * initial state). */
+void ghdk_fv_set_negative_tol(struct ghdk_fv *fv, double tol);
 /** Largest fermionic occupation in the slab at the last ghdk_fv_rhs (1 would be a Pauli
  * violation). */
 double ghdk_fv_max_occupation(const struct ghdk_fv *fv);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /** @file output.h
- * The netCDF-4 writer of the output contract (shared/spec/output.md): dimensions time
- * (unlimited), species, x, theta, charge; one record per output instant, nc_sync after each.
+ * The netCDF writer of the output contract (shared/spec/output.md), classic format with 64-bit
+ * offsets: dimensions time (unlimited), species, x, theta, charge; one record per output
+ * instant, nc_sync after each, so that a killed run leaves every record written before it.
  */
 #ifndef GHDK_OUTPUT_H
 #define GHDK_OUTPUT_H
@@ -20,6 +21,7 @@ struct ghdk_output_inp {
   size_t nspecies, nx, ntheta, ncharge;
   const double *x;                 /**< cell centres (nx) */
   const double *dx;                /**< cell widths (nx), for total_q and total_entropy */
+  const double *potential;         /**< trap potential V at the cell centres (nx), or NULL */
   const double *theta;             /**< rapidity nodes (ntheta) */
   const double *theta_weight;      /**< quadrature weights (ntheta) */
   const int *charges;              /**< index i of each tracked charge h_i (ncharge) */
@@ -47,6 +49,11 @@ struct ghdk_output;
 
 /** Create the file and define everything; on failure nothing is left on disk. */
 int ghdk_output_new(const struct ghdk_output_inp *inp, struct ghdk_output **out);
+/** Reopen the output of an interrupted run to continue it: the file must have the dimensions
+ * and fields of inp and at least nrec records, the last of them at time t_last; records from
+ * nrec on are overwritten by the next writes. Nothing in inp is written. */
+int ghdk_output_reopen(const struct ghdk_output_inp *inp, size_t nrec, double t_last,
+                       struct ghdk_output **out);
 /** Append one record (also total_q and total_entropy, computed from q, entropy and dx) and
  * nc_sync, so the file is valid after every record. */
 int ghdk_output_write(struct ghdk_output *o, const struct ghdk_record *rec);

@@ -71,6 +71,8 @@ int ghdk_par_exchange(const struct ghdk_par *par, const double *send_left, const
                       double *recv_left, double *recv_right, size_t len);
 /** The largest of v over the ranks (exact: independent of the order). */
 double ghdk_par_max(const struct ghdk_par *par, double v);
+/** The sum of v over the ranks (its round-off depends on the number of ranks). */
+double ghdk_par_sum(const struct ghdk_par *par, double v);
 /** One status for all ranks from each rank's rc: GHDK_OK if every rank is ok, else the most
  * severe: a fatal status (the largest code) over GHDK_ERR_DOMAIN (recoverable). */
 int ghdk_par_agree(const struct ghdk_par *par, int rc);

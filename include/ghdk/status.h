@@ -8,13 +8,14 @@
 /** Status codes returned by every ghdk function that can fail. */
 enum ghdk_status {
   GHDK_OK = 0,
-  GHDK_ERR_NOMEM,   /**< allocation failed */
-  GHDK_ERR_INPUT,   /**< bad input deck, key or argument (exit status 2) */
-  GHDK_ERR_DOMAIN,  /**< argument outside the valid range of a function */
-  GHDK_ERR_NOCONV,  /**< an iterative solve did not converge */
-  GHDK_ERR_IO,      /**< file or netCDF failure */
-  GHDK_ERR_LIB,     /**< a library (SUNDIALS, GSL, FFTW, Lua) reported failure */
-  GHDK_ERR_INTERNAL /**< a bug: an invariant of ghdk itself failed */
+  GHDK_ERR_NOMEM,      /**< allocation failed */
+  GHDK_ERR_INPUT,      /**< bad input deck, key or argument (exit status 2) */
+  GHDK_ERR_DOMAIN,     /**< argument outside the valid range of a function */
+  GHDK_ERR_NOCONV,     /**< an iterative solve did not converge */
+  GHDK_ERR_IO,         /**< file or netCDF failure */
+  GHDK_ERR_LIB,        /**< a library (SUNDIALS, GSL, FFTW, Lua) reported failure */
+  GHDK_ERR_INTERNAL,   /**< a bug: an invariant of ghdk itself failed */
+  GHDK_ERR_INTERRUPTED /**< stopped by SIGINT/SIGTERM after a checkpoint (exit status 3) */
 };
 
 /** Human-readable name of a status code (static string). */

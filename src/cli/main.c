@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ghdk command line: run, tba, rates, keys, --help, --version. Exit status 0 on success, 2 on bad
- * input (deck, key or option), 1 on any other failure. */
+ * input (deck, key, option or checkpoint), 3 when SIGINT/SIGTERM stopped a run after a
+ * checkpoint, 1 on any other failure. */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "ghdk/app.h"
 #include "ghdk/deck.h"
@@ -13,14 +14,18 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: ghdk run DECK [-o OUT.nc] [--set key=value ...] [--threads N] [--quiet]\n"
+    "usage: ghdk run DECK [-o OUT.nc] [--set key=value ...] [--restart CKPT] [--threads N]\n"
+    "                [--quiet]\n"
     "       ghdk tba DECK [--set key=value ...]\n"
     "       ghdk rates DECK [--set key=value ...]\n"
     "       ghdk keys          print every deck key with its default and range (Markdown)\n"
     "       ghdk --help | --version\n"
     "\n"
     "run   build the deck's state in every cell and write it, with its TBA diagnostics\n"
-    "      (rho_p, n, v_eff, charges, currents, entropy, fitted beta_i), to a netCDF file\n"
+    "      (rho_p, n, v_eff, charges, currents, entropy, fitted beta_i), to a netCDF file;\n"
+    "      time-dependent runs write it at every output instant, checkpoint as the deck's\n"
+    "      checkpoint table says and on SIGINT/SIGTERM (exit status 3), and --restart CKPT\n"
+    "      continues an interrupted run from its checkpoint, appending to its output\n"
     "tba   print the particle, momentum, energy and entropy densities, the generalised free\n"
     "      energy and the pressure of the deck's state, per cell and species\n"
     "rates relaxation spectrum of a homogeneous deck's collision kernel, linearised around its\n"
@@ -34,7 +39,9 @@ static const char usage[] =
 
 static int exit_code(int status)
 {
-  return status == GHDK_OK ? 0 : (status == GHDK_ERR_INPUT ? 2 : 1);
+  if (status == GHDK_ERR_INPUT)
+    return 2;
+  return status == GHDK_OK ? 0 : (status == GHDK_ERR_INTERRUPTED ? 3 : 1);
 }
 
 static int rank;
@@ -70,7 +77,7 @@ static int cli(int argc, char **argv)
   if (strcmp(cmd, "run") && strcmp(cmd, "tba") && strcmp(cmd, "rates"))
     return bad_usage("unknown command '%s'", cmd);
 
-  const char *deck = NULL, *output = NULL;
+  const char *deck = NULL, *output = NULL, *restart = NULL;
   const char **sets = calloc((size_t)argc, sizeof *sets);
   size_t nset = 0;
   int quiet = 0, threads = 0;
@@ -83,6 +90,12 @@ static int cli(int argc, char **argv)
         return bad_usage("%s", "-o needs a file name");
       }
       output = argv[i];
+    } else if (!strcmp(argv[i], "--restart") && !strcmp(cmd, "run")) {
+      if (++i == argc) {
+        free(sets);
+        return bad_usage("%s", "--restart needs a checkpoint file");
+      }
+      restart = argv[i];
     } else if (!strcmp(argv[i], "--set")) {
       if (++i == argc) {
         free(sets);
@@ -139,9 +152,15 @@ static int cli(int argc, char **argv)
       strncat(history, " ", sizeof history - strlen(history) - 1);
       strncat(history, argv[i], sizeof history - strlen(history) - 1);
     }
-    const struct ghdk_run_opts opts = {
-        .output = output, .history = history, .quiet = quiet || rank > 0, .threads = threads};
-    if (strcmp(p->kind, "state") == 0)
+    const struct ghdk_run_opts opts = {.output = output,
+                                       .history = history,
+                                       .quiet = quiet || rank > 0,
+                                       .restart = restart,
+                                       .threads = threads};
+    if (restart && !dynamics)
+      rc =
+          GHDK_ERROR(GHDK_ERR_INPUT, "--restart: kind '%s' has no time steps to continue", p->kind);
+    else if (strcmp(p->kind, "state") == 0)
       rc = ghdk_run_state(p, &opts);
     else if (strcmp(p->kind, "prethermal") == 0)
       rc = ghdk_run_prethermal(p, &opts);

@@ -136,6 +136,19 @@ double ghdk_par_max(const struct ghdk_par *par, double v)
 #endif
 }
 
+double ghdk_par_sum(const struct ghdk_par *par, double v)
+{
+#ifdef GHDK_HAVE_MPI
+  double m = v;
+  if (par->size > 1)
+    MPI_Allreduce(&v, &m, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  return m;
+#else
+  (void)par;
+  return v;
+#endif
+}
+
 int ghdk_par_agree(const struct ghdk_par *par, int rc)
 {
 #ifdef GHDK_HAVE_MPI

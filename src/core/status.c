@@ -23,6 +23,8 @@ const char *ghdk_strerror(int status)
     return "library failure";
   case GHDK_ERR_INTERNAL:
     return "internal error";
+  case GHDK_ERR_INTERRUPTED:
+    return "interrupted";
   default:
     return "unknown status";
   }
@@ -44,8 +46,9 @@ int ghdk_error_at(const char *file, int line, const char *func, int status, cons
   fputs("ghdk: ", stderr);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  /* Input errors are the user's, not ours: the message names the key, not our source line. */
-  if (status != GHDK_ERR_INPUT)
+  /* Input errors are the user's and a signal is no fault: the message says what to do, without
+   * our source line. */
+  if (status != GHDK_ERR_INPUT && status != GHDK_ERR_INTERRUPTED)
     fprintf(stderr, " [%s, in %s at %s:%d]", ghdk_strerror(status), func, file, line);
   fputc('\n', stderr);
   return status;

@@ -416,6 +416,22 @@ static const struct key_spec schema[] = {
      .type = T_BOOLEAN,
      .def = 1,
      .meaning = "write the effective velocity v_eff"},
+    {.key = "checkpoint.every",
+     .type = T_INTEGER,
+     .flags = F_GE | F_LE,
+     .def = 0,
+     .lo = 0,
+     .hi = 1e9,
+     .when = "kind=homogeneous|ghd",
+     .meaning = "write a checkpoint every this many output records (0: only on SIGINT/SIGTERM and "
+                "on failure); the integrator restarts at each one, so that `ghdk run --restart` "
+                "continues bit for bit"},
+    {.key = "checkpoint.file",
+     .type = T_STRING,
+     .flags = F_COMPUTED,
+     .def_text = "output file with .nc -> .ckpt",
+     .when = "kind=homogeneous|ghd",
+     .meaning = "checkpoint file, replaced atomically at each checkpoint (empty: the default)"},
 };
 #define NKEYS (sizeof schema / sizeof schema[0])
 
@@ -1491,6 +1507,18 @@ static int parse_output(struct deck *d, int tab)
   return GHDK_OK;
 }
 
+static int parse_checkpoint(struct deck *d, int tab)
+{
+  struct ghdk_problem *p = d->p;
+  int ck = 0;
+  GHDK_CHECK(open_table(d, tab, "", "checkpoint", &ck));
+  GHDK_CHECK(read_integer(d, ck, "checkpoint", "checkpoint.every", &p->ckpt_every));
+  GHDK_CHECK(read_string(d, ck, "checkpoint", "checkpoint.file", p->ckpt_file,
+                         sizeof p->ckpt_file, NULL));
+  lua_pop(d->L, 1);
+  return GHDK_OK;
+}
+
 /* Report the unconsumed key `path` in table `parent`, with the known keys of that table. */
 static int unknown_key(struct deck *d, const char *parent, const char *path)
 {
@@ -1598,6 +1626,7 @@ static int run(struct deck *d)
   GHDK_CHECK(read_number(d, pre, "prethermal", "prethermal.tol", &p->pre_tol));
   lua_pop(d->L, 1);
   GHDK_CHECK(parse_output(d, tab));
+  GHDK_CHECK(parse_checkpoint(d, tab));
   return check_unknown(d, tab, "");
 }
 

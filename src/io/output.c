@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The netCDF-4 writer of the output contract (shared/spec/output.md). */
+/* The netCDF writer of the output contract (shared/spec/output.md). The file is netCDF classic
+ * with 64-bit offsets, not netCDF-4/HDF5: a writer killed with SIGKILL left the HDF5 file
+ * unreadable in 1 of 40 trials, the classic file never (docs/validation.md, "Durability"). In the
+ * classic format a record becomes visible only when nc_sync writes the record count after its
+ * data, so a kill at any moment leaves every synced record readable. */
 #include "ghdk/output.h"
 
 #include "ghdk/status.h"
 
+#include <errno.h>
+#include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +33,9 @@ static int nc_status(int rc, const char *path, const char *call, const char *wha
 #define NC_STATUS(call, what) nc_status((call), path, #call, (what), __func__, __LINE__)
 #define NC(call, what) GHDK_CHECK(NC_STATUS(call, what))
 
-/* Largest chunk of a record variable. Whole records are written at once, so the chunk only needs
- * to fit the netCDF chunk cache (16 MiB per variable by default) and HDF5's 4 GiB chunk limit. */
-#define GHDK_CHUNK_BYTES ((size_t)4 << 20)
+/* Header space kept free at creation for the end-of-run statistics, so that adding them never
+ * moves the records (a move interrupted by a kill would lose them). */
+#define GHDK_HEADER_FREE ((size_t)16 << 10)
 
 enum { DIM_TIME, DIM_SPECIES, DIM_X, DIM_THETA, DIM_CHARGE, NDIM };
 
@@ -41,29 +47,8 @@ struct ghdk_output {
   double *dx;      /* nx cell widths */
   double *total_q; /* nspecies * ncharge scratch, so that writing a record allocates nothing */
   int v_time, v_rho_p, v_n, v_veff, v_q, v_j, v_beta, v_entropy, v_total_q, v_total_entropy;
+  int v_complete;
 };
-
-/* Chunk of a record variable: one record, everything else whole, halving the largest other
- * dimension (x, in any sizeable inhomogeneous run) until the chunk fits GHDK_CHUNK_BYTES. */
-static void record_chunk(int ndims, const size_t *shape, size_t *chunk)
-{
-  chunk[0] = 1;
-  size_t bytes = sizeof(double);
-  for (int d = 1; d < ndims; d++) {
-    chunk[d] = shape[d];
-    bytes *= shape[d];
-  }
-  while (bytes > GHDK_CHUNK_BYTES) {
-    int big = 1;
-    for (int d = 2; d < ndims; d++)
-      if (chunk[d] > chunk[big])
-        big = d;
-    if (chunk[big] == 1)
-      break;
-    bytes = bytes / chunk[big] * ((chunk[big] + 1) / 2);
-    chunk[big] = (chunk[big] + 1) / 2;
-  }
-}
 
 static int put_text(const char *path, int ncid, int varid, const char *name, const char *text)
 {
@@ -72,22 +57,15 @@ static int put_text(const char *path, int ncid, int varid, const char *name, con
 }
 
 /* Define a variable on the dimensions dims (DIM_* values) with the attributes every contract
- * variable carries; record variables get explicit chunks. */
+ * variable carries. */
 static int def_var(struct ghdk_output *o, const char *name, nc_type type, int ndims,
                    const int *dims, const char *long_name, int *varid)
 {
   const char *path = o->path;
   int ids[4];
-  size_t shape[4], chunk[4];
-  for (int d = 0; d < ndims; d++) {
+  for (int d = 0; d < ndims; d++)
     ids[d] = o->dimid[dims[d]];
-    shape[d] = o->len[dims[d]];
-  }
   NC(nc_def_var(o->ncid, name, type, ndims, ids, varid), name);
-  if (ndims > 1 && dims[0] == DIM_TIME) {
-    record_chunk(ndims, shape, chunk);
-    NC(nc_def_var_chunking(o->ncid, *varid, NC_CHUNKED, chunk), name);
-  }
   GHDK_CHECK(put_text(path, o->ncid, *varid, "units", "1"));
   return put_text(path, o->ncid, *varid, "long_name", long_name);
 }
@@ -182,10 +160,14 @@ static int define_file(struct ghdk_output *o, const struct ghdk_output_inp *inp)
   const int d_q[] = {DIM_TIME, DIM_SPECIES, DIM_X, DIM_CHARGE};
   const int d_s[] = {DIM_TIME, DIM_SPECIES, DIM_X};
   const int d_tq[] = {DIM_TIME, DIM_SPECIES, DIM_CHARGE};
-  int v_x, v_theta, v_w, v_charge;
+  int v_x, v_theta, v_w, v_charge, v_pot = -1;
   GHDK_CHECK(def_var(o, "time", NC_DOUBLE, 1, d_t, "time", &o->v_time));
   GHDK_CHECK(put_text(path, ncid, o->v_time, "scaling", inp->time_scaling));
   GHDK_CHECK(def_var(o, "x", NC_DOUBLE, 1, d_x, "cell centre position", &v_x));
+  /* V(x) lets postprocessing form the total energy, sum (E + V N) dx, conserved in a trap. */
+  if (inp->potential)
+    GHDK_CHECK(
+        def_var(o, "potential", NC_DOUBLE, 1, d_x, "trap potential V at the cell centre", &v_pot));
   GHDK_CHECK(def_var(o, "theta", NC_DOUBLE, 1, d_th, "rapidity node", &v_theta));
   GHDK_CHECK(def_var(o, "theta_weight", NC_DOUBLE, 1, d_th, "rapidity quadrature weight", &v_w));
   GHDK_CHECK(def_var(o, "charge", NC_INT, 1, d_c, "index i of the tracked charge h_i", &v_charge));
@@ -212,10 +194,16 @@ static int define_file(struct ghdk_output *o, const struct ghdk_output_inp *inp)
       def_var(o, "total_q", NC_DOUBLE, 3, d_tq, "charge q_i integrated over x", &o->v_total_q));
   GHDK_CHECK(def_var(o, "total_entropy", NC_DOUBLE, 1, d_t,
                      "entropy integrated over x and summed over species", &o->v_total_entropy));
+  /* Defined last, so each record ends with it: a file cut short anywhere in or before a record
+   * reads 0 there (the classic format reads missing bytes as zeros, without an error). */
+  GHDK_CHECK(def_var(o, "record_complete", NC_INT, 1, d_t,
+                     "1 where every field of the record was written", &o->v_complete));
   GHDK_CHECK(put_globals(o, inp));
-  NC(nc_enddef(ncid), "");
+  NC(nc__enddef(ncid, GHDK_HEADER_FREE, 4, 0, 4), "");
 
   NC(nc_put_var_double(ncid, v_x, inp->x), "x");
+  if (inp->potential)
+    NC(nc_put_var_double(ncid, v_pot, inp->potential), "potential");
   NC(nc_put_var_double(ncid, v_theta, inp->theta), "theta");
   NC(nc_put_var_double(ncid, v_w, inp->theta_weight), "theta_weight");
   NC(nc_put_var_int(ncid, v_charge, inp->charges), "charge");
@@ -232,21 +220,24 @@ static void output_free(struct ghdk_output *o)
   free(o);
 }
 
-int ghdk_output_new(const struct ghdk_output_inp *inp, struct ghdk_output **out)
+/* Check inp and allocate the writer (reported; NULL on failure). */
+static struct ghdk_output *output_alloc(const struct ghdk_output_inp *inp, int *status)
 {
-  *out = NULL;
+  *status = GHDK_OK;
   if (!inp->path || !inp->x || !inp->dx || !inp->theta || !inp->theta_weight || !inp->charges ||
       !inp->charge_names || !inp->time_scaling || !inp->model || !inp->collision ||
       !inp->deck_text || !inp->history || (inp->nparam > 0 && !inp->param))
-    return GHDK_ERROR(GHDK_ERR_INTERNAL, "output: a required input is NULL");
-  if (inp->nspecies == 0 || inp->nx == 0 || inp->ntheta == 0 || inp->ncharge == 0)
-    return GHDK_ERROR(GHDK_ERR_INTERNAL,
-                      "output '%s': empty dimension (species %zu, x %zu, theta %zu, charge %zu)",
-                      inp->path, inp->nspecies, inp->nx, inp->ntheta, inp->ncharge);
-  if (strcmp(inp->time_scaling, "t") != 0 && strcmp(inp->time_scaling, "tbar") != 0)
-    return GHDK_ERROR(GHDK_ERR_INTERNAL, "output '%s': time scaling '%s' is not \"t\" or \"tbar\"",
-                      inp->path, inp->time_scaling);
-
+    *status = GHDK_ERROR(GHDK_ERR_INTERNAL, "output: a required input is NULL");
+  else if (inp->nspecies == 0 || inp->nx == 0 || inp->ntheta == 0 || inp->ncharge == 0)
+    *status = GHDK_ERROR(GHDK_ERR_INTERNAL,
+                         "output '%s': empty dimension (species %zu, x %zu, theta %zu, charge %zu)",
+                         inp->path, inp->nspecies, inp->nx, inp->ntheta, inp->ncharge);
+  else if (strcmp(inp->time_scaling, "t") != 0 && strcmp(inp->time_scaling, "tbar") != 0)
+    *status =
+        GHDK_ERROR(GHDK_ERR_INTERNAL, "output '%s': time scaling '%s' is not \"t\" or \"tbar\"",
+                   inp->path, inp->time_scaling);
+  if (*status)
+    return NULL;
   struct ghdk_output *o = calloc(1, sizeof *o);
   const size_t plen = strlen(inp->path) + 1;
   if (o) {
@@ -257,7 +248,8 @@ int ghdk_output_new(const struct ghdk_output_inp *inp, struct ghdk_output **out)
   if (!o || !o->path || !o->dx || !o->total_q) {
     if (o)
       output_free(o);
-    return GHDK_ERROR(GHDK_ERR_NOMEM, "output '%s'", inp->path);
+    *status = GHDK_ERROR(GHDK_ERR_NOMEM, "output '%s'", inp->path);
+    return NULL;
   }
   memcpy(o->path, inp->path, plen);
   memcpy(o->dx, inp->dx, inp->nx * sizeof(double));
@@ -266,18 +258,119 @@ int ghdk_output_new(const struct ghdk_output_inp *inp, struct ghdk_output **out)
   o->len[DIM_THETA] = inp->ntheta;
   o->len[DIM_CHARGE] = inp->ncharge;
   o->v_n = o->v_veff = o->v_j = o->v_beta = -1;
+  return o;
+}
 
+int ghdk_output_new(const struct ghdk_output_inp *inp, struct ghdk_output **out)
+{
+  *out = NULL;
+  int status;
+  struct ghdk_output *o = output_alloc(inp, &status);
+  if (!o)
+    return status;
   const char *path = o->path;
-  int status = NC_STATUS(nc_create(path, NC_NETCDF4 | NC_CLOBBER, &o->ncid), "");
+  /* Created under a temporary name and renamed once defined and synced: a run killed while the
+   * header is being written leaves no unreadable file (nor destroys an older one). */
+  char *tmp = malloc(strlen(path) + 5);
+  if (!tmp) {
+    output_free(o);
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "output '%s'", path);
+  }
+  sprintf(tmp, "%s.tmp", path);
+  status = NC_STATUS(nc_create(tmp, NC_64BIT_OFFSET | NC_CLOBBER, &o->ncid), "");
+  /* Every value of a record is written, so netCDF's pre-fill of new records is wasted work. */
+  if (status == GHDK_OK) {
+    status = NC_STATUS(nc_set_fill(o->ncid, NC_NOFILL, &(int){0}), "");
+    if (status == GHDK_OK)
+      status = define_file(o, inp);
+    if (status == GHDK_OK && rename(tmp, path) != 0)
+      status =
+          GHDK_ERROR(GHDK_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+    if (status != GHDK_OK) {
+      /* The failure was reported; close and remove so no half-written file is left. */
+      nc_close(o->ncid);
+      remove(tmp);
+    }
+  }
+  free(tmp);
   if (status != GHDK_OK) {
     output_free(o);
     return status;
   }
-  status = define_file(o, inp);
+  *out = o;
+  return GHDK_OK;
+}
+
+/* The existing file's variables and dimensions, checked against inp (the file is open). */
+static int attach(struct ghdk_output *o, const struct ghdk_output_inp *inp, size_t nrec,
+                  double t_last)
+{
+  const char *path = o->path;
+  static const char *const dim_name[NDIM] = {"time", "species", "x", "theta", "charge"};
+  for (int d = 0; d < NDIM; d++) {
+    size_t len;
+    NC(nc_inq_dimid(o->ncid, dim_name[d], &o->dimid[d]), dim_name[d]);
+    NC(nc_inq_dimlen(o->ncid, o->dimid[d], &len), dim_name[d]);
+    if (d == DIM_TIME ? len < nrec : len != o->len[d])
+      return GHDK_ERROR(GHDK_ERR_INPUT,
+                        "output '%s' does not continue this run: dimension %s is %zu, the run "
+                        "needs %s%zu",
+                        path, dim_name[d], len, d == DIM_TIME ? "at least " : "",
+                        d == DIM_TIME ? nrec : o->len[d]);
+  }
+  const struct {
+    const char *name;
+    int *id, wanted;
+  } vars[] = {{"time", &o->v_time, 1},
+              {"rho_p", &o->v_rho_p, 1},
+              {"n", &o->v_n, inp->write_n},
+              {"v_eff", &o->v_veff, inp->write_veff},
+              {"q", &o->v_q, 1},
+              {"j", &o->v_j, inp->write_j},
+              {"beta", &o->v_beta, inp->write_beta},
+              {"entropy_density", &o->v_entropy, 1},
+              {"total_q", &o->v_total_q, 1},
+              {"total_entropy", &o->v_total_entropy, 1},
+              {"record_complete", &o->v_complete, 1}};
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+    if (vars[i].wanted)
+      NC(nc_inq_varid(o->ncid, vars[i].name, vars[i].id), vars[i].name);
+  /* The last record the run relies on must be there whole, at the checkpoint's output instant. */
+  double t = NAN;
+  int complete = 0;
+  const size_t rec = nrec - 1;
+  NC(nc_get_var1_double(o->ncid, o->v_time, &rec, &t), "time");
+  NC(nc_get_var1_int(o->ncid, o->v_complete, &rec, &complete), "record_complete");
+  if (complete != 1)
+    return GHDK_ERROR(GHDK_ERR_IO,
+                      "output '%s' is truncated or damaged: record %zu, which the checkpoint "
+                      "continues, is incomplete",
+                      path, rec);
+  if (t != t_last)
+    return GHDK_ERROR(GHDK_ERR_INPUT,
+                      "output '%s' does not continue this run: record %zu is at time %.17g, the "
+                      "checkpoint's output instant is %.17g",
+                      path, rec, t, t_last);
+  o->len[DIM_TIME] = nrec;
+  return GHDK_OK;
+}
+
+int ghdk_output_reopen(const struct ghdk_output_inp *inp, size_t nrec, double t_last,
+                       struct ghdk_output **out)
+{
+  *out = NULL;
+  int status;
+  struct ghdk_output *o = nrec ? output_alloc(inp, &status) : NULL;
+  if (!o)
+    return nrec ? status : GHDK_ERROR(GHDK_ERR_INTERNAL, "output reopened with no records");
+  const char *path = o->path;
+  status = NC_STATUS(nc_open(path, NC_WRITE, &o->ncid), "");
+  if (status == GHDK_OK) {
+    status = attach(o, inp, nrec, t_last);
+    if (status != GHDK_OK)
+      nc_close(o->ncid);
+  }
   if (status != GHDK_OK) {
-    /* The failure was reported; close and remove so no half-written file is left. */
-    nc_close(o->ncid);
-    remove(path);
     output_free(o);
     return status;
   }
@@ -331,6 +424,7 @@ int ghdk_output_write(struct ghdk_output *o, const struct ghdk_record *rec)
   const size_t count_tq[3] = {1, ns, nq};
   NC(nc_put_vara_double(o->ncid, o->v_total_q, start3, count_tq, o->total_q), "total_q");
   NC(nc_put_var1_double(o->ncid, o->v_total_entropy, &rec_index, &total_s), "total_entropy");
+  NC(nc_put_var1_int(o->ncid, o->v_complete, &rec_index, &(int){1}), "record_complete");
   NC(nc_sync(o->ncid), "");
   o->len[DIM_TIME]++;
   return GHDK_OK;
@@ -339,9 +433,13 @@ int ghdk_output_write(struct ghdk_output *o, const struct ghdk_record *rec)
 int ghdk_output_set_stat(struct ghdk_output *o, const char *name, double value)
 {
   const char *path = o->path;
-  /* A netCDF-4 (non-classic) file re-enters define mode by itself for a new attribute, and
-   * nc_sync leaves it again, so no nc_redef/nc_enddef pair is needed. */
-  NC(nc_put_att_double(o->ncid, NC_GLOBAL, name, NC_DOUBLE, 1, &value), name);
+  /* An existing attribute is rewritten in place in data mode; a new one needs define mode (the
+   * header grows into the space kept free at creation). */
+  if (nc_put_att_double(o->ncid, NC_GLOBAL, name, NC_DOUBLE, 1, &value) != NC_NOERR) {
+    NC(nc_redef(o->ncid), name);
+    NC(nc_put_att_double(o->ncid, NC_GLOBAL, name, NC_DOUBLE, 1, &value), name);
+    NC(nc_enddef(o->ncid), name);
+  }
   NC(nc_sync(o->ncid), "");
   return GHDK_OK;
 }

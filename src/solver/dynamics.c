@@ -5,8 +5,12 @@
  * without collisions; BDF with a dense difference-quotient Jacobian for small systems, else
  * matrix-free GMRES preconditioned block by block with each cell's collision Jacobian. One record
  * per output instant, a progress line for long runs, and a run summary (final charges, drift of
- * the conserved totals, CVODE statistics) on stderr and as attributes. */
+ * the conserved totals, CVODE statistics) on stderr and as attributes. Checkpoints (checkpoint.c)
+ * at every checkpoint.every-th record, on SIGINT/SIGTERM and on failure; CVODE cannot save its
+ * history, so the integrator restarts (CVodeReInit) at every periodic checkpoint, in every run:
+ * a run restarted from one then takes exactly the steps of the uninterrupted run. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "checkpoint.h"
 #include "ghdk/app.h"
 #include "ghdk/fv.h"
 #include "ghdk/kinetic.h"
@@ -17,6 +21,7 @@
 #include <cvode/cvode.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sunlinsol/sunlinsol_dense.h>
@@ -41,7 +46,16 @@ struct run {
    * of the kernel) and the LU of 1 - gamma lambda^2 J_i; pwork: 3 cells per thread. */
   double *jac, *lu, *pwork;
   size_t *perm;
-  int rhs_status; /* last fatal status of the rhs, reported after CVODE gives up */
+  int rhs_status;      /* last fatal status of the rhs, reported after CVODE gives up */
+  double negative_tol; /* CVODE's absolute tolerance: see ghdk_fv_rhs */
+  /* The last invalid state the rhs rejected, named when CVODE gives up: bad is BAD_NONE or what
+   * was wrong with it at time bad_t: state entry bad_i (value bad_v) is negative or not finite
+   * (BAD_RHO), its derivative is not finite (BAD_DOT), or the TBA or the kernel refused the
+   * state, whose smallest entry is bad_i (BAD_REFUSED). Under MPI each rank keeps its own (bad_i
+   * indexes the whole state), and rank 0 reports. */
+  enum { BAD_NONE, BAD_RHO, BAD_DOT, BAD_REFUSED } bad;
+  size_t bad_i;
+  double bad_t, bad_v;
 };
 
 static double wall_seconds(void)
@@ -52,45 +66,78 @@ static double wall_seconds(void)
 }
 
 /* CVODE's right-hand side: 0 ok, > 0 recoverable (invalid state: CVODE retries with a smaller
- * step), < 0 fatal. */
+ * step), < 0 fatal. Every rank returns the same. */
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
 {
-  (void)t;
   struct run *r = data;
-  const int rc = ghdk_fv_rhs(r->fv, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
-  if (rc == GHDK_OK)
-    return 0;
-  if (rc == GHDK_ERR_DOMAIN)
-    return 1;
-  r->rhs_status = rc;
-  return -1;
+  const double *yy = N_VGetArrayPointer(y), *yd = N_VGetArrayPointer(ydot);
+  const int rc = ghdk_fv_rhs(r->fv, yy, N_VGetArrayPointer(ydot));
+  if (rc != GHDK_OK && rc != GHDK_ERR_DOMAIN) {
+    r->rhs_status = rc;
+    return -1;
+  }
+  /* An invalid state (negative densities beyond the integrator's accuracy, see ghdk_fv_rhs, or
+   * a NaN) or a non-finite derivative: CVODE retries with a smaller step. The offending entry
+   * (a NaN, else the most negative one) is kept for the message if it gives up. */
+  size_t worst = r->size;
+  int bad = BAD_NONE;
+  if (rc == GHDK_ERR_DOMAIN) {
+    double neg2 = 0.0, low = 0.0;
+    for (size_t i = 0; i < r->size && !(worst < r->size && isnan(yy[worst])); i++) {
+      if (isnan(yy[i]) || yy[i] < low)
+        worst = i, low = yy[i];
+      neg2 += yy[i] < 0.0 ? yy[i] * yy[i] : 0.0;
+    }
+    neg2 = ghdk_par_sum(&r->par, neg2);
+    if (worst < r->size && !isnan(yy[worst]) &&
+        sqrt(neg2 / (double)(r->p->nx * r->cell)) <= r->negative_tol)
+      worst = r->size; /* negatives within the tolerance: the kernel refused the state */
+    bad = worst < r->size ? BAD_RHO : BAD_REFUSED;
+    /* Refused by the TBA or the kernel, which do not say where: the smallest density points
+     * the user at the likeliest place (a negative tail). */
+    for (size_t i = 0; bad == BAD_REFUSED && i < r->size; i++)
+      worst = i == 0 || yy[i] < yy[worst] ? i : worst;
+  } else {
+    for (size_t i = 0; i < r->size && !bad; i++)
+      if (!isfinite(yd[i]))
+        worst = i, bad = BAD_DOT;
+    if (ghdk_par_agree(&r->par, bad ? GHDK_ERR_DOMAIN : GHDK_OK) == GHDK_OK)
+      return 0;
+  }
+  if (bad != BAD_NONE && worst < r->size) {
+    r->bad = bad;
+    r->bad_i = r->par.i0 * r->cell + worst;
+    r->bad_t = t;
+    r->bad_v = bad == BAD_DOT ? yd[worst] : yy[worst];
+  }
+  return 1;
 }
 
-/* Jacobian of cell i's collision term by forward differences of kernel k (work: 3 cells). */
+/* Jacobian of cell i's collision term by forward differences of kernel k (work: 3 cells), at
+ * the positive part of the state, as in ghdk_fv_rhs. */
 static int cell_jacobian(const struct run *r, struct ghdk_coll *k, size_t i, const double *yy,
                          double *work)
 {
   const size_t c = r->cell;
-  const double *yi = yy + i * c;
-  double *J = r->jac + i * c * c, *f0 = work, *f1 = work + c, *yp = work + 2 * c;
-  GHDK_CHECK(k->rhs(k, yi, f0));
-  double ymax = 0.0;
-  for (size_t j = 0; j < c; j++)
-    ymax = fmax(ymax, yi[j]);
-  memcpy(yp, yi, c * sizeof *yp);
+  double *J = r->jac + i * c * c, *f0 = work, *f1 = work + c, *yp = work + 2 * c, ymax = 0.0;
+  for (size_t j = 0; j < c; j++) {
+    yp[j] = fmax(yy[i * c + j], 0.0);
+    ymax = fmax(ymax, yp[j]);
+  }
+  GHDK_CHECK(k->rhs(k, yp, f0));
   for (size_t j = 0; j < c; j++) {
     /* Step sqrt(eps) relative to the entry, at least sqrt(eps) of the cell's largest. */
-    const double dh = 1.5e-8 * fmax(fabs(yi[j]), 1e-3 * ymax) + 1e-300;
-    yp[j] = yi[j] + dh;
+    const double y0 = yp[j], dh = 1.5e-8 * fmax(y0, 1e-3 * ymax) + 1e-300;
+    yp[j] = y0 + dh;
     GHDK_CHECK(k->rhs(k, yp, f1));
     for (size_t l = 0; l < c; l++)
       J[l * c + j] = (f1[l] - f0[l]) / dh;
-    yp[j] = yi[j];
+    yp[j] = y0;
   }
   return GHDK_OK;
 }
 
-/* LU of 1 - g J_i into r->lu (GHDK_ERR_DOMAIN if singular). */
+/* LU of 1 - g J_i into r->lu (GHDK_ERR_DOMAIN if it fails). */
 static int cell_factor(const struct run *r, size_t i, double g)
 {
   const size_t c = r->cell;
@@ -192,12 +239,61 @@ static void totals(const struct run *r, const double *y, size_t ncon,
   }
 }
 
-static void run_free(struct run *r)
+/* The right-hand side: collision kernel and finite volumes. Both keep warm starts of their
+ * iterative solves from call to call, so they are rebuilt wherever the integrator restarts: a
+ * restarted run then evaluates exactly what the uninterrupted one does. */
+static void rhs_free(struct run *r)
 {
   ghdk_fv_free(r->fv);
   for (int t = 0; r->kern && t < r->par.threads; t++)
     ghdk_coll_free(r->kern[t]);
   free(r->kern);
+  r->fv = NULL;
+  r->kern = NULL;
+  r->coll = NULL;
+}
+
+static int rhs_new(struct run *r)
+{
+  const struct ghdk_problem *p = r->p;
+  const int threads = r->par.threads;
+  if (strcmp(p->coll_name, "none") != 0 && !(r->kern = calloc((size_t)threads, sizeof *r->kern)))
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "collision kernels");
+  for (int t = 0; r->kern && t < threads; t++)
+    GHDK_CHECK(ghdk_coll_new(&(struct ghdk_coll_inp){.name = p->coll_name,
+                                                     .model = r->s.model,
+                                                     .grid = r->s.grid,
+                                                     .dressing = p->dressing,
+                                                     .dress_tol = p->dress_tol,
+                                                     .coefficients = p->coll_coefficients,
+                                                     .quad_order = p->coll_quad_order,
+                                                     .tau = p->coll_tau,
+                                                     .conserve_number = p->coll_conserve_number},
+                             &r->kern[t]));
+  r->coll = r->kern ? r->kern[0] : NULL;
+  /* A homogeneous run is the single open cell of the same scheme, with lambda^2 = 1 (tbar). */
+  const int homogeneous = strcmp(p->kind, "homogeneous") == 0;
+  return ghdk_fv_new(
+      &(struct ghdk_fv_inp){.model = r->s.model,
+                            .grid = r->s.grid,
+                            .nx = p->nx,
+                            .x_min = p->x_min,
+                            .x_max = p->x_max,
+                            .bc = homogeneous ? GHDK_BC_OPEN : (enum ghdk_bc)p->boundary,
+                            .limiter = (enum ghdk_limiter)p->limiter,
+                            .force = homogeneous ? NULL : r->force,
+                            .dressing = p->dressing,
+                            .dress_tol = p->dress_tol,
+                            .coll = r->kern,
+                            .par = &r->par,
+                            .strength = homogeneous ? 1.0 : p->coll_strength,
+                            .negative_tol = r->negative_tol},
+      &r->fv);
+}
+
+static void run_free(struct run *r)
+{
+  rhs_free(r);
   free(r->force), free(r->jac), free(r->lu), free(r->pwork), free(r->perm);
   ghdk_setup_free(&r->s);
 }
@@ -213,48 +309,141 @@ static int run_new(const struct ghdk_problem *p, int threads, struct run *r)
   r->cell = r->s.ns * r->s.n;
   r->size = r->par.nloc * r->cell;
   int rc = GHDK_OK;
-  if (strcmp(p->coll_name, "none") != 0 && !(r->kern = calloc((size_t)threads, sizeof *r->kern)))
-    rc = GHDK_ERROR(GHDK_ERR_NOMEM, "collision kernels");
-  for (int t = 0; r->kern && !rc && t < threads; t++)
-    rc = ghdk_coll_new(&(struct ghdk_coll_inp){.name = p->coll_name,
-                                               .model = r->s.model,
-                                               .grid = r->s.grid,
-                                               .dressing = p->dressing,
-                                               .dress_tol = p->dress_tol,
-                                               .coefficients = p->coll_coefficients,
-                                               .quad_order = p->coll_quad_order,
-                                               .tau = p->coll_tau,
-                                               .conserve_number = p->coll_conserve_number},
-                       &r->kern[t]);
-  r->coll = r->kern ? r->kern[0] : NULL;
-  if (!rc && p->potential_face) {
+  if (p->potential_face) {
     const double dx = (p->x_max - p->x_min) / (double)p->nx;
     if (!(r->force = malloc(p->nx * sizeof(double))))
       rc = GHDK_ERROR(GHDK_ERR_NOMEM, "force");
     for (size_t i = 0; !rc && i < p->nx; i++)
       r->force[i] = -(p->potential_face[i + 1] - p->potential_face[i]) / dx;
   }
-  /* A homogeneous run is the single open cell of the same scheme, with lambda^2 = 1 (tbar). */
   if (!rc)
-    rc = ghdk_fv_new(
-        &(struct ghdk_fv_inp){.model = r->s.model,
-                              .grid = r->s.grid,
-                              .nx = p->nx,
-                              .x_min = p->x_min,
-                              .x_max = p->x_max,
-                              .bc = homogeneous ? GHDK_BC_OPEN : (enum ghdk_bc)p->boundary,
-                              .limiter = (enum ghdk_limiter)p->limiter,
-                              .force = homogeneous ? NULL : r->force,
-                              .dressing = p->dressing,
-                              .dress_tol = p->dress_tol,
-                              .coll = r->kern,
-                              .par = &r->par,
-                              .strength = homogeneous ? 1.0 : p->coll_strength,
-                              .negative_tol = p->atol},
-        &r->fv);
+    rc = rhs_new(r);
   if (rc)
     run_free(r);
   return rc;
+}
+
+/* Integrator counters, summed over the CVODE (re)initialisations of a run. */
+enum { C_STEPS, C_RHS, C_SETUPS, C_ETF, C_NNI, C_NCFN, C_JAC, C_PREC, C_LIN, NCOUNT };
+_Static_assert(NCOUNT == GHDK_CKPT_NSTAT, "a checkpoint carries every counter");
+
+/* Add CVODE's counters since its last (re)initialisation to sum. */
+static void add_counters(void *cv, int bdf, int64_t *sum)
+{
+  long v[NCOUNT] = {0}, lin_rhs = 0;
+  CVodeGetNumSteps(cv, &v[C_STEPS]);
+  CVodeGetNumRhsEvals(cv, &v[C_RHS]);
+  CVodeGetNumLinSolvSetups(cv, &v[C_SETUPS]);
+  CVodeGetNumErrTestFails(cv, &v[C_ETF]);
+  CVodeGetNumNonlinSolvIters(cv, &v[C_NNI]);
+  CVodeGetNumNonlinSolvConvFails(cv, &v[C_NCFN]);
+  if (bdf) {
+    CVodeGetNumJacEvals(cv, &v[C_JAC]);
+    CVodeGetNumLinRhsEvals(cv, &lin_rhs);
+    CVodeGetNumPrecEvals(cv, &v[C_PREC]);
+    CVodeGetNumLinIters(cv, &v[C_LIN]);
+  }
+  v[C_RHS] += lin_rhs;
+  for (int i = 0; i < NCOUNT; i++)
+    sum[i] += v[i];
+}
+
+/* What a checkpoint must match: every effective deck parameter but those a restart may change
+ * (paths, the checkpoint cadence, the integrator's settings, e.g. a tighter rtol after a
+ * failure), the initial state (it carries the deck's functions W and the Bragg pulse) and the
+ * potential. */
+static uint64_t identity(const struct ghdk_problem *p, const double *y0, size_t size)
+{
+  static const char *const free_keys[] = {
+      "output.file", "checkpoint.every", "checkpoint.file",    "time.rtol",
+      "time.atol",   "time.method",      "time.linear_solver", "time.max_steps"};
+  uint64_t h = GHDK_CKPT_HASH_INIT;
+  for (size_t i = 0; i < p->nparam; i++) {
+    const struct ghdk_param *q = &p->param[i];
+    size_t f = 0;
+    while (f < sizeof free_keys / sizeof free_keys[0] && strcmp(q->key, free_keys[f]) != 0)
+      f++;
+    if (f < sizeof free_keys / sizeof free_keys[0])
+      continue;
+    h = ghdk_ckpt_hash(h, q->key, strlen(q->key) + 1);
+    h = q->numeric ? ghdk_ckpt_hash(h, &q->num, sizeof q->num)
+                   : ghdk_ckpt_hash(h, q->str, strlen(q->str) + 1);
+  }
+  h = ghdk_ckpt_hash(h, y0, size * sizeof *y0);
+  if (p->potential_face)
+    h = ghdk_ckpt_hash(h, p->potential_face, (p->nx + 1) * sizeof *p->potential_face);
+  return h;
+}
+
+/* Output instant k = 0 .. n_out. */
+static double instant(const struct ghdk_problem *p, size_t k)
+{
+  return k ? ghdk_output_time(p, k) : 0.0;
+}
+
+/* Read the checkpoint at path into ck and check that it continues this problem: same identity
+ * and sizes, a time between its last record's instant and the next. */
+static int restart_from(const struct ghdk_problem *p, const struct run *r, const char *path,
+                        uint64_t id, struct ghdk_ckpt *ck)
+{
+  GHDK_CHECK(ghdk_ckpt_read(path, ck));
+  const size_t k = (size_t)ck->records - 1;
+  if (ck->identity != id || ck->ns != r->s.ns || ck->nx != r->s.nx || ck->n != r->s.n)
+    return GHDK_ERROR(GHDK_ERR_INPUT,
+                      "checkpoint '%s' is of another problem (%llu species x %llu cells x %llu "
+                      "nodes, identity %016llx; %s: %zu x %zu x %zu, %016llx): a restart needs the "
+                      "same deck, --set values and build",
+                      path, (unsigned long long)ck->ns, (unsigned long long)ck->nx,
+                      (unsigned long long)ck->n, (unsigned long long)ck->identity, p->deck_path,
+                      r->s.ns, r->s.nx, r->s.n, (unsigned long long)id);
+  if (k >= p->n_out)
+    return GHDK_ERROR(GHDK_ERR_INPUT, "checkpoint '%s' is at the end of the run: nothing to do",
+                      path);
+  if (!(ck->t >= instant(p, k) && ck->t < instant(p, k + 1)))
+    return GHDK_ERROR(GHDK_ERR_INPUT,
+                      "checkpoint '%s' is inconsistent: t = %.17g is not between output instants "
+                      "%zu and %zu",
+                      path, ck->t, k, k + 1);
+  return GHDK_OK;
+}
+
+/* CVODE gave up at t: name the last invalid value the rhs saw (time, cell, species, rapidity). */
+static int failure(const struct run *r, double t, int cvrc, const char *ckpt)
+{
+  char what[512] = "";
+  if (r->bad != BAD_NONE && !r->rhs_status) {
+    const size_t cell = r->bad_i / r->cell, a = r->bad_i % r->cell / r->s.n;
+    char where[160];
+    snprintf(where, sizeof where, "cell %zu (x = %g), species %zu, rapidity theta = %g", cell,
+             ghdk_cell_centre(r->p, cell), a + 1, r->s.grid->theta[r->bad_i % r->s.n]);
+    if (r->bad == BAD_REFUSED)
+      snprintf(what, sizeof what,
+               "; the last state it tried (t = %.10g) was refused by the TBA or the collision "
+               "kernel (its smallest rho_p: %g in %s)",
+               r->bad_t, r->bad_v, where);
+    else
+      snprintf(what, sizeof what, "; the last invalid value it tried: %s = %g at t = %.10g in %s",
+               r->bad == BAD_DOT ? "d rho_p/dt" : "rho_p", r->bad_v, r->bad_t, where);
+  }
+  char *flag = CVodeGetReturnFlagName(cvrc); /* allocated by CVODE */
+  const int status = GHDK_ERROR(r->rhs_status ? r->rhs_status : GHDK_ERR_NOCONV,
+                                "CVODE failed at t = %.10g (%s)%s; the state at t = %.10g is in "
+                                "the checkpoint '%s', the output holds every record before it",
+                                t, flag ? flag : "?", what, t, ckpt);
+  free(flag);
+  return status;
+}
+
+/* Default checkpoint path: the output's with .nc replaced by (or else followed by) .ckpt. */
+static void checkpoint_path(const struct ghdk_problem *p, const char *output, char *buf, size_t len)
+{
+  size_t n = strlen(output);
+  if (n >= 3 && strcmp(output + n - 3, ".nc") == 0)
+    n -= 3;
+  if (p->ckpt_file[0])
+    snprintf(buf, len, "%s", p->ckpt_file);
+  else
+    snprintf(buf, len, "%.*s.ckpt", (int)n, output);
 }
 
 int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *o)
@@ -270,15 +459,14 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   GHDK_CHECK(run_new(p, threads, &r));
   /* Every rank builds the initial state of all cells (yg: once, cheap) and keeps its slab; with
    * one rank yg is the CVODE vector itself. At each output instant every rank computes the
-   * diagnostics of its own cells, rank 0 gathers them and writes; the statuses of rank 0's
-   * output steps are agreed so that all ranks stop together. */
+   * diagnostics of its own cells and rank 0 gathers them and writes; checkpoints gather the
+   * state to rank 0. The statuses of rank 0's steps are agreed so that all ranks stop together. */
   const int root = r.par.rank == 0, parallel = r.par.size > 1;
   struct ghdk_frame f;
   int rc = ghdk_frame_new(p, &r.s, &f);
   double *yg = NULL;
   if (!rc && parallel && !(yg = malloc(p->nx * r.cell * sizeof *yg)))
     rc = GHDK_ERROR(GHDK_ERR_NOMEM, "state of %zu unknowns", p->nx * r.cell);
-  rc = ghdk_par_agree(&r.par, rc);
   if (rc) {
     free(yg);
     ghdk_frame_free(&f);
@@ -313,6 +501,26 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     totals(&r, yg, ncon, con, tot0, sc0);
     for (size_t i = 0; i < p->nx * r.cell; i++)
       scale = fmax(scale, yg[i]);
+    r.negative_tol = p->atol * scale;
+    ghdk_fv_set_negative_tol(r.fv, r.negative_tol);
+  }
+  /* A restart takes the state, time and statistics from the checkpoint; the initial state still
+   * sets the tolerance scale and the conserved totals, as in the uninterrupted run. */
+  const uint64_t id = rc ? 0 : identity(p, yg, p->nx * r.cell);
+  struct ghdk_ckpt ck = {0};
+  int64_t count[NCOUNT] = {0};
+  size_t k0 = 0;
+  double t0 = 0.0, max_n = 0.0;
+  if (!rc && o->restart) {
+    rc = restart_from(p, &r, o->restart, id, &ck);
+    if (!rc) {
+      memcpy(yy, ck.y + r.par.i0 * r.cell, r.size * sizeof *yy);
+      memcpy(count, ck.stat, sizeof count);
+      k0 = (size_t)ck.records - 1;
+      t0 = ck.t;
+      max_n = ck.max_n;
+    }
+    ghdk_ckpt_free(&ck);
   }
   const int bdf = p->time_method == 2 || (p->time_method == 0 && r.coll);
   /* A dense Jacobian couples every unknown: one rank only ("auto" takes GMRES on several). */
@@ -328,7 +536,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     /* Only rank 0 prints; the other ranks' CVODE reaches the same verdicts. */
     if (cv && !root)
       CVodeSetErrFile(cv, NULL);
-    if (!cv || CVodeInit(cv, cv_rhs, 0.0, y) || CVodeSetUserData(cv, &r) ||
+    if (!cv || CVodeInit(cv, cv_rhs, t0, y) || CVodeSetUserData(cv, &r) ||
         CVodeSStolerances(cv, p->rtol, p->atol * scale) ||
         CVodeSetMaxNumSteps(cv, (long)p->max_steps))
       rc = GHDK_ERROR(GHDK_ERR_LIB, "CVODE set-up");
@@ -361,93 +569,137 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
                 (precondition && CVodeSetPreconditioner(cv, cv_psetup, cv_psolve))))
       rc = GHDK_ERROR(GHDK_ERR_LIB, "CVODE linear solver");
   }
-  rc = ghdk_par_agree(&r.par, rc);
   const char *path = o->output ? o->output : p->output;
+  char ckpt[sizeof p->ckpt_file + 8];
+  checkpoint_path(p, path, ckpt, sizeof ckpt);
+  static const char *const stat_names[] = {
+      "cvode_steps",          "cvode_rhs_evals",        "cvode_lin_setups",
+      "cvode_err_test_fails", "cvode_nonlin_iters",     "cvode_nonlin_conv_fails",
+      "cvode_jac_evals",      "cvode_prec_evals",       "cvode_lin_iters",
+      "conservation_drift",   "max_fermion_occupation", "wall_seconds"};
+  enum { NSTATS = sizeof stat_names / sizeof stat_names[0] };
+  /* A first checkpoint at t = 0, before the output: an unwritable checkpoint path fails before
+   * anything else is written, and a run killed before its first periodic checkpoint can restart
+   * from the beginning. It goes again if the output cannot be made. */
+  int first_ckpt = 0;
+  rc = ghdk_par_agree(&r.par, rc);
+  if (!rc && !o->restart && root) {
+    rc =
+        ghdk_ckpt_write(ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, 1, 0.0, 0.0, {0}, yg});
+    first_ckpt = !rc;
+  }
+  rc = ghdk_par_agree(&r.par, rc);
   if (!rc)
     rc = ghdk_par_agree(&r.par, ghdk_frame_fill_cells(&f, p, &r.s, yy, r.par.i0, r.par.nloc));
   if (!rc)
     rc = ghdk_par_agree(&r.par, ghdk_frame_gather(&f, &r.par));
   if (!rc && root)
     rc = ghdk_frame_output(&f, p, &r.s, path, o->history, homogeneous ? "tbar" : "t", p->coll_name,
-                           &out);
-  if (!rc && root)
+                           o->restart ? k0 + 1 : 0, instant(p, k0), &out);
+  /* The statistics are defined now, while the file has no records: at the end they are
+   * rewritten in place, which cannot move (and so lose) records. */
+  for (size_t i = 0; i < NSTATS && !rc && !o->restart && root; i++)
+    rc = ghdk_output_set_stat(out, stat_names[i], NAN);
+  if (!rc && !o->restart && root)
     rc = ghdk_frame_write(&f, p, out, 0.0);
+  if (rc && first_ckpt && !out)
+    remove(ckpt);
   rc = ghdk_par_agree(&r.par, rc);
   const double t_start = wall_seconds();
-  double t_shown = t_start, max_n = 0.0;
+  double t_shown = t_start;
   int progress = 0;
-  for (size_t k = 1; k <= p->n_out && !rc; k++) {
+  ghdk_signals_catch();
+  for (size_t k = k0 + 1; k <= p->n_out && !rc; k++) {
     sunrealtype t = 0.0;
     const int cvrc = CVode(cv, ghdk_output_time(p, k), y, &t, CV_NORMAL);
     if (cvrc < 0) {
-      rc = GHDK_ERROR(r.rhs_status ? r.rhs_status : GHDK_ERR_NOCONV,
-                      "CVODE failed at t = %g (%s); the output holds every record before it", t,
-                      CVodeGetReturnFlagName(cvrc));
+      add_counters(cv, bdf, count);
+      /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances).
+       */
+      int rc2 = ghdk_par_gather(&r.par, yy, yg, r.cell);
+      if (!rc2 && root)
+        rc2 = ghdk_ckpt_write(ckpt,
+                              &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, k, t, max_n, {0}, yg});
+      rc = failure(&r, t, cvrc, rc2 ? "(not written)" : ckpt);
       break;
     }
-    max_n = fmax(max_n, ghdk_fv_max_occupation(r.fv));
+    max_n = fmax(max_n, ghdk_par_max(&r.par, ghdk_fv_max_occupation(r.fv)));
     rc = ghdk_par_agree(&r.par, ghdk_frame_fill_cells(&f, p, &r.s, yy, r.par.i0, r.par.nloc));
     if (!rc)
       rc = ghdk_par_agree(&r.par, ghdk_frame_gather(&f, &r.par));
-    if (!rc && root)
-      rc = ghdk_frame_write(&f, p, out, t);
+    if (!rc && root && (rc = ghdk_frame_write(&f, p, out, t)) != GHDK_OK)
+      GHDK_ERROR(rc, "record %zu (t = %.10g) was not written; '%s' holds the %zu records before it",
+                 k, t, path, k);
     rc = ghdk_par_agree(&r.par, rc);
+    /* mpirun forwards a signal to every rank, not at the same instant: the largest one counts. */
+    const int sig = (int)ghdk_par_max(&r.par, (double)ghdk_signal_caught());
+    const int periodic = p->ckpt_every && k % p->ckpt_every == 0;
+    if (!rc && k < p->n_out && (periodic || sig)) {
+      int64_t sum[NCOUNT];
+      memcpy(sum, count, sizeof sum);
+      add_counters(cv, bdf, sum);
+      struct ghdk_ckpt c = {id, r.s.ns, r.s.nx, r.s.n, k + 1, t, max_n, {0}, yg};
+      memcpy(c.stat, sum, sizeof sum);
+      rc = ghdk_par_gather(&r.par, yy, yg, r.cell);
+      if (!rc && root)
+        rc = ghdk_ckpt_write(ckpt, &c);
+      rc = ghdk_par_agree(&r.par, rc);
+      /* Only periodic checkpoints restart the integrator: a run interrupted by a signal stops. */
+      if (!rc && periodic && !sig) {
+        memcpy(count, sum, sizeof sum);
+        rhs_free(&r);
+        rc = ghdk_par_agree(&r.par, rhs_new(&r));
+        if (!rc && CVodeReInit(cv, t, y))
+          rc = GHDK_ERROR(GHDK_ERR_LIB, "CVodeReInit at t = %g", t);
+      }
+      if (!rc && sig)
+        rc =
+            GHDK_ERROR(GHDK_ERR_INTERRUPTED,
+                       "%s: stopped at t = %.10g after record %zu of %zu, checkpoint '%s' written; "
+                       "continue with the same command and --restart %s",
+                       sig == SIGINT ? "SIGINT" : "SIGTERM", t, k, p->n_out, ckpt, ckpt);
+    }
     /* A progress line once the run has taken a few seconds, refreshed twice a second. */
     const double now = wall_seconds();
-    if (!o->quiet && root && now - t_start > 3.0 && now - t_shown > 0.5) {
-      const double left = (now - t_start) / (double)k * (double)(p->n_out - k);
+    if (!rc && !o->quiet && root && now - t_start > 3.0 && now - t_shown > 0.5) {
+      const double left = (now - t_start) / (double)(k - k0) * (double)(p->n_out - k);
       fprintf(stderr, "\rghdk: t = %-10.4g output %zu/%zu, wall %.0f s, about %.0f s left   ", t, k,
               p->n_out, now - t_start, left);
       t_shown = now;
       progress = 1;
     }
   }
-  max_n = ghdk_par_max(&r.par, max_n);
+  ghdk_signals_restore();
   /* The final state on rank 0 for the conserved totals. */
   if (!rc)
     rc = ghdk_par_agree(&r.par, ghdk_par_gather(&r.par, yy, yg, r.cell));
   if (out && !rc) {
-    long nst = 0, nfe = 0, nsetups = 0, netf = 0, nni = 0, ncfn = 0, nje = 0, nfeLS = 0, npe = 0,
-         nli = 0;
-    CVodeGetNumSteps(cv, &nst);
-    CVodeGetNumRhsEvals(cv, &nfe);
-    CVodeGetNumLinSolvSetups(cv, &nsetups);
-    CVodeGetNumErrTestFails(cv, &netf);
-    CVodeGetNumNonlinSolvIters(cv, &nni);
-    CVodeGetNumNonlinSolvConvFails(cv, &ncfn);
-    if (bdf) {
-      CVodeGetNumJacEvals(cv, &nje);
-      CVodeGetNumLinRhsEvals(cv, &nfeLS);
-      CVodeGetNumPrecEvals(cv, &npe);
-      CVodeGetNumLinIters(cv, &nli);
-    }
+    add_counters(cv, bdf, count);
     double tot1[GHDK_MAX_SPECIES + 2], sc1[GHDK_MAX_SPECIES + 2];
     totals(&r, yg, ncon, con, tot1, sc1);
     double drift = 0.0;
     for (size_t k = 0; k < ncon; k++)
       drift = fmax(drift, fabs(tot1[k] - tot0[k]) / sc0[k]);
-    const struct {
-      const char *name;
-      double v;
-    } stats[] = {
-        {"cvode_steps", (double)nst},          {"cvode_rhs_evals", (double)(nfe + nfeLS)},
-        {"cvode_lin_setups", (double)nsetups}, {"cvode_err_test_fails", (double)netf},
-        {"cvode_nonlin_iters", (double)nni},   {"cvode_nonlin_conv_fails", (double)ncfn},
-        {"cvode_jac_evals", (double)nje},      {"cvode_prec_evals", (double)npe},
-        {"cvode_lin_iters", (double)nli},      {"conservation_drift", closed ? drift : NAN},
-        {"max_fermion_occupation", max_n},     {"wall_seconds", wall_seconds() - t_start}};
-    for (size_t i = 0; i < sizeof stats / sizeof stats[0] && !rc; i++)
-      rc = ghdk_output_set_stat(out, stats[i].name, stats[i].v);
+    double stats[NSTATS];
+    for (int i = 0; i < NCOUNT; i++)
+      stats[i] = (double)count[i];
+    stats[NCOUNT] = closed ? drift : NAN;
+    stats[NCOUNT + 1] = max_n;
+    stats[NCOUNT + 2] = wall_seconds() - t_start;
+    for (size_t i = 0; i < NSTATS && !rc; i++)
+      rc = ghdk_output_set_stat(out, stat_names[i], stats[i]);
     if (!o->quiet && !rc) {
       if (progress)
         fputc('\n', stderr);
       fprintf(stderr,
-              "ghdk: %s run (%s, %s) to t = %g: %ld steps, %ld rhs evaluations, %ld Jacobian/"
-              "preconditioner set-ups, %ld linear iterations, %ld error-test and %ld "
+              "ghdk: %s run (%s, %s) to t = %g: %lld steps, %lld rhs evaluations, %lld Jacobian/"
+              "preconditioner set-ups, %lld linear iterations, %lld error-test and %lld "
               "convergence failures, %.1f s\n",
               p->kind, r.coll ? p->coll_name : "no collisions",
-              bdf ? (dense ? "BDF, dense" : "BDF, GMRES") : "Adams", p->t_end, nst, nfe + nfeLS,
-              nje + npe, nli, netf, ncfn, wall_seconds() - t_start);
+              bdf ? (dense ? "BDF, dense" : "BDF, GMRES") : "Adams", p->t_end,
+              (long long)count[C_STEPS], (long long)count[C_RHS],
+              (long long)(count[C_JAC] + count[C_PREC]), (long long)count[C_LIN],
+              (long long)count[C_ETF], (long long)count[C_NCFN], wall_seconds() - t_start);
       fprintf(stderr, "ghdk: conserved totals (charge index : species mask, 0 = all) at the end:");
       for (size_t k = 0; k < ncon; k++)
         fprintf(stderr, " h_%d:%u = %.10g", con[k].charge, con[k].species_mask, tot1[k]);
@@ -456,7 +708,8 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       else
         fprintf(stderr, "\nghdk: (open boundaries, a wall or a force: these totals may change)");
       fprintf(stderr, "\nghdk: largest fermionic occupation %.6f\n", max_n);
-      fprintf(stderr, "ghdk: wrote %zu records to %s\n", p->n_out + 1, path);
+      fprintf(stderr, "ghdk: wrote %zu records to %s\n", p->n_out + 1 - (o->restart ? k0 + 1 : 0),
+              path);
     }
   }
   if (out) {

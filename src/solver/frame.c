@@ -104,35 +104,37 @@ int ghdk_frame_gather(struct ghdk_frame *f, const struct ghdk_par *par)
 
 int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
                       const struct ghdk_setup *s, const char *path, const char *history,
-                      const char *time_scaling, const char *collision, struct ghdk_output **out)
+                      const char *time_scaling, const char *collision, size_t nrec, double t_last,
+                      struct ghdk_output **out)
 {
   char names[GHDK_MAX_CHARGES][32];
   const char *cn[GHDK_MAX_CHARGES];
   for (size_t c = 0; c < f->nq; c++)
     cn[c] = s->model->charge_name(s->model, p->charges[c], names[c], sizeof names[c]);
-  return ghdk_output_new(&(struct ghdk_output_inp){.path = path,
-                                                   .nspecies = f->ns,
-                                                   .nx = f->nx,
-                                                   .ntheta = f->nt,
-                                                   .ncharge = f->nq,
-                                                   .x = f->x,
-                                                   .dx = f->dx,
-                                                   .theta = s->grid->theta,
-                                                   .theta_weight = s->grid->w,
-                                                   .charges = p->charges,
-                                                   .charge_names = cn,
-                                                   .time_scaling = time_scaling,
-                                                   .model = p->model_name,
-                                                   .collision = collision,
-                                                   .deck_text = p->deck_text,
-                                                   .history = history ? history : "",
-                                                   .nparam = p->nparam,
-                                                   .param = p->param,
-                                                   .write_n = p->write_n,
-                                                   .write_veff = p->write_veff,
-                                                   .write_j = 1,
-                                                   .write_beta = p->fit_betas},
-                         out);
+  const struct ghdk_output_inp inp = {.path = path,
+                                      .nspecies = f->ns,
+                                      .nx = f->nx,
+                                      .ntheta = f->nt,
+                                      .ncharge = f->nq,
+                                      .x = f->x,
+                                      .dx = f->dx,
+                                      .potential = p->potential,
+                                      .theta = s->grid->theta,
+                                      .theta_weight = s->grid->w,
+                                      .charges = p->charges,
+                                      .charge_names = cn,
+                                      .time_scaling = time_scaling,
+                                      .model = p->model_name,
+                                      .collision = collision,
+                                      .deck_text = p->deck_text,
+                                      .history = history ? history : "",
+                                      .nparam = p->nparam,
+                                      .param = p->param,
+                                      .write_n = p->write_n,
+                                      .write_veff = p->write_veff,
+                                      .write_j = 1,
+                                      .write_beta = p->fit_betas};
+  return nrec ? ghdk_output_reopen(&inp, nrec, t_last, out) : ghdk_output_new(&inp, out);
 }
 
 int ghdk_frame_write(const struct ghdk_frame *f, const struct ghdk_problem *p,

@@ -54,7 +54,7 @@ int ghdk_run_prethermal(const struct ghdk_problem *p, const struct ghdk_run_opts
   }
   const char *path = o->output ? o->output : p->output;
   if (!rc)
-    rc = ghdk_frame_output(&f, p, &s, path, o->history, "t", "phi4_prethermal", &out);
+    rc = ghdk_frame_output(&f, p, &s, path, o->history, "t", "phi4_prethermal", 0, 0.0, &out);
   double q0[GHDK_MAX_CHARGES], dq[GHDK_MAX_CHARGES];
   memcpy(q0, f.q, p->ncharge * sizeof *q0);
   for (size_t k = 0; k <= p->n_out && !rc; k++) {

@@ -49,10 +49,13 @@ int ghdk_frame_fill_cells(struct ghdk_frame *f, const struct ghdk_problem *p, st
 /** Gather every rank's cells of the frame (filled by ghdk_frame_fill_cells on its slab) to rank
  * 0. Collective. */
 int ghdk_frame_gather(struct ghdk_frame *f, const struct ghdk_par *par);
-/** Create the output file of a run of p (time scaling "t" or "tbar", collision kernel name). */
+/** Create the output file of a run of p (time scaling "t" or "tbar", collision kernel name), or
+ * with nrec > 0 reopen the output of an interrupted run holding nrec records, the last at t_last
+ * (ghdk_output_reopen). */
 int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
                       const struct ghdk_setup *s, const char *path, const char *history,
-                      const char *time_scaling, const char *collision, struct ghdk_output **out);
+                      const char *time_scaling, const char *collision, size_t nrec, double t_last,
+                      struct ghdk_output **out);
 /** Append the frame as the record at time t. */
 int ghdk_frame_write(const struct ghdk_frame *f, const struct ghdk_problem *p,
                      struct ghdk_output *out, double t);

@@ -29,7 +29,7 @@ int ghdk_run_state(const struct ghdk_problem *p, const struct ghdk_run_opts *o)
     rc = ghdk_frame_fill(&f, p, &s, y);
   const char *path = o->output ? o->output : p->output;
   if (!rc)
-    rc = ghdk_frame_output(&f, p, &s, path, o->history, "t", "none", &out);
+    rc = ghdk_frame_output(&f, p, &s, path, o->history, "t", "none", 0, 0.0, &out);
   if (!rc)
     rc = ghdk_frame_write(&f, p, out, 0.0);
   if (!rc && !o->quiet)

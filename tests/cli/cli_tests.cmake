@@ -46,6 +46,20 @@ add_test(NAME cli_phi6_rate
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
 
+# Checkpoints and restarts: SIGKILL and SIGINT mid-run, restart bit-for-bit, hostile checkpoints
+# and outputs (tests/cli/check_restart.py), for an Adams ghd run and a BDF run with collisions.
+foreach(case partition relaxation)
+  add_test(NAME cli_restart_${case}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_restart.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} ${case})
+endforeach()
+
+# Failure handling: CVODE giving up (named value, checkpoint, restart with other settings), a
+# full disk (RLIMIT_FSIZE), missing and read-only directories (tests/cli/check_failure.py).
+add_test(NAME cli_failure
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_failure.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+
 # Threads and ranks: `--threads 2` and `mpirun -np 2` against one thread on one rank, on
 # partition (open and periodic) and newton_cradle at reduced resolution (check_parallel.py
 # states the tolerances: bit-identical threads, 1e-10 across ranks). The MPI test exists only in
