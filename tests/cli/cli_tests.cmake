@@ -46,6 +46,13 @@ add_test(NAME cli_phi6_rate
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
 
+# phi6, SM Fig. 3: the low-temperature rate of ghdk rates is activated with energy 3 m, both
+# coefficient sets (tests/cli/check_phi6_gamma.py states the tolerances; slow).
+add_test(NAME cli_phi6_gamma
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_gamma.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_phi6_gamma PROPERTIES LABELS slow TIMEOUT 1800)
+
 # Checkpoints and restarts: SIGKILL and SIGINT mid-run, restart bit-for-bit, hostile checkpoints
 # and outputs (tests/cli/check_restart.py), for an Adams ghd run and a BDF run with collisions.
 foreach(case partition relaxation)
