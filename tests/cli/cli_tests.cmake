@@ -60,3 +60,25 @@ foreach(case partition relaxation)
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_restart.py
                    $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} ${case})
 endforeach()
+
+# Failure handling: CVODE giving up (named value, checkpoint, restart with other settings), a
+# full disk (RLIMIT_FSIZE), missing and read-only directories (tests/cli/check_failure.py).
+add_test(NAME cli_failure
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_failure.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+
+# Threads and ranks: `--threads 2` and `mpirun -np 2` against one thread on one rank, on
+# partition (open and periodic) and newton_cradle at reduced resolution (check_parallel.py
+# states the tolerances: bit-identical threads, 1e-10 across ranks). The MPI test exists only in
+# a build with GHDK_MPI (`make test` configures one in build-mpi and runs its label mpi).
+if(GHDK_OPENMP AND OpenMP_C_FOUND)
+  add_test(NAME cli_threads
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_parallel.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} threads)
+endif()
+if(GHDK_MPI)
+  add_test(NAME cli_mpi_slabs
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_parallel.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} mpi ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(cli_mpi_slabs PROPERTIES LABELS mpi)
+endif()
