@@ -89,7 +89,7 @@ static void bench_new(struct bench *b, size_t nx, size_t n, size_t ns, const dou
                                         .x_max = 10,
                                         .bc = GHDK_BC_OPEN,
                                         .limiter = GHDK_LIM_VANLEER,
-                                        .coll = b->coll,
+                                        .coll = b->coll ? &b->coll : NULL,
                                         .strength = 1.0,
                                         .negative_tol = 1e-10},
                   &b->fv))

@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       libsundials-dev libfftw3-dev libgsl-dev libnetcdf-dev netcdf-bin liblua5.4-dev
+      openmpi-bin libopenmpi-dev
       python3-numpy python3-matplotlib python3-netcdf4)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -110,6 +110,42 @@ int main(void)
   match("LL two species N_a, N_b, P, E", &l2, 4, c4, (double[]){0.0, 0.0, 0.0, 1.0}, NULL);
   cell_free(&l2);
 
+  /* The Bragg-split cradle's dilute edge cell (cases/newton_cradle_relaxation.lua): a boosted hot
+   * target, N ~ 2e-9 per species, and the initial guess fitted to the double-peaked state, T = 40,
+   * whose occupation at the window edge is 1e-2 of its peak. Newton from that guess stalled
+   * (every step left the valid set or failed Armijo by 30 orders of magnitude); the cooled and
+   * density-shifted start converges. Then a guess 1e20 too dilute, and one too dense. */
+  struct cell lw = cell_new(
+      (struct ghdk_model_inp){.name = "lieb_liniger", .nspecies = 2, .c = {1.0, 5.0}}, 16, 160);
+  const double bd[2][GHDK_MAX_CHARGES] = {{20.4941, 0.925851, 0.203529},
+                                          {20.4913, 0.925851, 0.203529}};
+  for (size_t a = 0; a < 2; a++)
+    ghdk_tba_gge_source(lw.t, a, 3, bd[a], w + a * 160);
+  CHECK("dilute boosted GGE solves", ghdk_tba_gge(lw.t, w, NULL, nocc, rp) == GHDK_OK);
+  const double want_d[4] = {20.4941, 20.4913, 0.925851, 0.203529};
+  match("dilute boosted target, hot fitted guess", &lw, 4, c4,
+        (double[]){18.3427, 18.3185, -0.115251, 0.0249377}, want_d);
+  match("dilute boosted target, guess 1e20 too dilute", &lw, 4, c4,
+        (double[]){66.5, 66.5, 0.9, 0.2}, want_d);
+  match("dilute boosted target, dense guess", &lw, 4, c4, (double[]){-1.0, -1.0, 0.0, 0.2}, want_d);
+  cell_free(&lw);
+
+  /* A target that does not fit in the window is an error, not a truncated answer: the thermal
+   * state T = 17 on |theta| < 5.5 has occupation e^-1.8 of its peak at the edges. */
+  struct cell ln = cell_new((struct ghdk_model_inp){.name = "lieb_liniger", .c = {1.0}}, 5.5, 64);
+  ghdk_tba_thermal_source(ln.t, 0, 17.0, -300.0, 0.0, w);
+  ghdk_tba_gge(ln.t, w, NULL, nocc, rp);
+  {
+    double q[3] = {0}, beta[3] = {18.0, 0.0, 1.0 / 17.0};
+    for (size_t k = 0; k < 64; k++)
+      for (int i = 0; i < 3; i++)
+        q[i] += ln.g->w[k] * rp[k] * pow(ln.g->theta[k], i);
+    ghdk_tba_set_quiet(ln.t, 1);
+    CHECK("hot target outside the window: GHDK_ERR_DOMAIN",
+          ghdk_tba_match(ln.t, 3, c3, q, beta, NULL, NULL) == GHDK_ERR_DOMAIN);
+  }
+  cell_free(&ln);
+
   /* Free boson, the paper's GGE beta_2 = beta_6 = 0.5, beta_4 = 0.1 (SM Fig. 1). */
   struct cell fb = cell_new((struct ghdk_model_inp){.name = "free_boson"}, 6, 512);
   const double bfb[1][GHDK_MAX_CHARGES] = {{0, 0, 0.5, 0, 0.1, 0, 0.5}};

@@ -16,6 +16,8 @@ struct ghdk_run_opts {
   const char *history; /**< command line and UTC date, for the `history` attribute */
   int quiet;           /**< no summary on stderr */
   const char *restart; /**< checkpoint to continue from (time-dependent runs), or NULL */
+  int threads;         /**< OpenMP threads of a time-dependent run; 0: OMP_NUM_THREADS, else all
+                            cores */
 };
 
 /** Build the state of every cell, compute its diagnostics and write one record at time 0.

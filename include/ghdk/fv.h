@@ -16,6 +16,7 @@
 #include "ghdk/grid.h"
 #include "ghdk/kinetic.h"
 #include "ghdk/model.h"
+#include "ghdk/par.h"
 
 #include <stddef.h>
 
@@ -32,29 +33,41 @@ enum ghdk_limiter { GHDK_LIM_UPWIND = 0, GHDK_LIM_MINMOD, GHDK_LIM_MC, GHDK_LIM_
 struct ghdk_fv_inp {
   const struct ghdk_model *model; /**< borrowed */
   const struct ghdk_grid *grid;   /**< borrowed; uniform when there is a force */
-  size_t nx;
+  size_t nx;                      /**< cells of the whole domain */
   double x_min, x_max;
   enum ghdk_bc bc;
   enum ghdk_limiter limiter;
-  const double *force; /**< -dV/dx averaged over each cell (nx values), or NULL: no force */
+  const double *force; /**< -dV/dx averaged over each cell (all nx), or NULL: no force */
   enum ghdk_dress_method dressing;
   double dress_tol;
-  struct ghdk_coll *coll; /**< borrowed collision kernel, or NULL */
-  double strength;        /**< lambda^2 in front of I */
-  double negative_tol;    /**< rho_p below -negative_tol is an invalid state (recoverable) */
+  /** Borrowed collision kernels, one per thread (par->threads of them), or NULL: none. */
+  struct ghdk_coll *const *coll;
+  /** The slab of cells this object owns and its threads (copied); NULL: all nx cells, one
+   * thread. */
+  const struct ghdk_par *par;
+  double strength;     /**< lambda^2 in front of I */
+  double negative_tol; /**< the integrator's absolute tolerance on rho_p (see ghdk_fv_rhs) */
 };
 
 struct ghdk_fv;
 
 int ghdk_fv_new(const struct ghdk_fv_inp *inp, struct ghdk_fv **out);
 void ghdk_fv_free(struct ghdk_fv *fv);
-/** Unknowns nx * ns * n. */
+/** Unknowns of the slab: nloc * ns * n. */
 size_t ghdk_fv_size(const struct ghdk_fv *fv);
-/** ydot = right-hand side at y. GHDK_OK; GHDK_ERR_DOMAIN for an invalid state (negative
- * density beyond the tolerance, or a kernel's domain error): recoverable; other statuses fatal.
- * No allocation. */
+/** ydot = right-hand side at y (both the slab's unknowns). Collective over the ranks: all of
+ * them call it, and all get the same status. GHDK_OK; GHDK_ERR_DOMAIN for an invalid state (a
+ * kernel's domain error, or negative densities beyond the integrator's accuracy: the root mean
+ * square over all cells of the negative part of y above negative_tol, CVODE's own error norm of
+ * that part): recoverable; other statuses fatal. Negatives within that accuracy are round-off of
+ * the integrator: the transport takes them as they are, the collision kernel sees their positive
+ * part (kernels are defined on rho_p >= 0). No allocation. */
 int ghdk_fv_rhs(struct ghdk_fv *fv, const double *y, double *ydot);
-/** Largest fermionic occupation seen by the last ghdk_fv_rhs (1 would be a Pauli violation). */
+/** Set negative_tol once the integrator's absolute tolerance is known (it scales with the
+ * initial state). */
+void ghdk_fv_set_negative_tol(struct ghdk_fv *fv, double tol);
+/** Largest fermionic occupation in the slab at the last ghdk_fv_rhs (1 would be a Pauli
+ * violation). */
 double ghdk_fv_max_occupation(const struct ghdk_fv *fv);
 
 #endif

@@ -21,6 +21,7 @@ struct ghdk_output_inp {
   size_t nspecies, nx, ntheta, ncharge;
   const double *x;                 /**< cell centres (nx) */
   const double *dx;                /**< cell widths (nx), for total_q and total_entropy */
+  const double *potential;         /**< trap potential V at the cell centres (nx), or NULL */
   const double *theta;             /**< rapidity nodes (ntheta) */
   const double *theta_weight;      /**< quadrature weights (ntheta) */
   const int *charges;              /**< index i of each tracked charge h_i (ncharge) */

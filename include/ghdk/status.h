@@ -29,6 +29,10 @@ int ghdk_error_at(const char *file, int line, const char *func, int status, cons
 #endif
     ;
 
+/** Silence ghdk_error_at (set on MPI ranks other than 0, which would repeat rank 0's messages;
+ * statuses are unchanged). */
+void ghdk_error_silence(int silent);
+
 /** Report an error with a printf-style message and return its status from the caller. */
 #define GHDK_ERROR(status, ...) ghdk_error_at(__FILE__, __LINE__, __func__, (status), __VA_ARGS__)
 

@@ -95,7 +95,9 @@ void ghdk_tba_momentum_energy(const struct ghdk_tba *t, const double *rho_p, dou
 
 /** Thermal inverse problem: find the GGE W_a = sum_k beta[k] h_{con[k].charge} (on the species
  * in con[k].species_mask) whose charges equal q_target[k]. beta holds the initial guess on input
- * (its W must be a valid state) and the solution on output (to |Q - q| <= 1e-12 |q| + 1e-14).
+ * (a guess that is no valid state is cooled, W -> 2 W, until it is, then its particle numbers are
+ * matched by a shift of W) and the solution on output (to |Q - q| <= 1e-12 |q| + 1e-14), whose
+ * occupation at the window edges must be below 1e-8 of its maximum (else GHDK_ERR_DOMAIN).
  * Newton on the convex dual with backtracking; the Jacobian is minus the covariance
  * C_kl = sum_a integral rho_s n f h_k^dr h_l^dr. Outputs n and rho_p may be NULL. ncon <= 8. */
 int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint *con,

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "ghdk/app.h"
 #include "ghdk/deck.h"
+#include "ghdk/par.h"
 #include "ghdk/status.h"
 
 #include <stdio.h>
@@ -13,7 +14,8 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: ghdk run DECK [-o OUT.nc] [--set key=value ...] [--restart CKPT] [--quiet]\n"
+    "usage: ghdk run DECK [-o OUT.nc] [--set key=value ...] [--restart CKPT] [--threads N]\n"
+    "                [--quiet]\n"
     "       ghdk tba DECK [--set key=value ...]\n"
     "       ghdk rates DECK [--set key=value ...]\n"
     "       ghdk keys          print every deck key with its default and range (Markdown)\n"
@@ -30,6 +32,9 @@ static const char usage[] =
     "      fixed point: zero modes, rates by parity, overlap-weighted rates, window dependence\n"
     "      (gapped or gapless), and B, C, Gamma = B C^-1 on output.charges\n"
     "\n"
+    "--threads N  OpenMP threads over the cells of a time-dependent run (default:\n"
+    "             OMP_NUM_THREADS, else every core); under mpirun each rank owns a slab of x\n"
+    "\n"
     "Decks are sandboxed Lua 5.4 files returning a table: see docs/user-guide.md.\n";
 
 static int exit_code(int status)
@@ -39,8 +44,12 @@ static int exit_code(int status)
   return status == GHDK_OK ? 0 : (status == GHDK_ERR_INTERRUPTED ? 3 : 1);
 }
 
+static int rank;
+
 static int bad_usage(const char *fmt, const char *arg)
 {
+  if (rank > 0)
+    return 2;
   fputs("ghdk: ", stderr);
   fprintf(stderr, fmt, arg);
   fputs("\n", stderr);
@@ -48,7 +57,7 @@ static int bad_usage(const char *fmt, const char *arg)
   return 2;
 }
 
-int main(int argc, char **argv)
+static int cli(int argc, char **argv)
 {
   if (argc < 2)
     return bad_usage("%s", "missing command");
@@ -71,7 +80,7 @@ int main(int argc, char **argv)
   const char *deck = NULL, *output = NULL, *restart = NULL;
   const char **sets = calloc((size_t)argc, sizeof *sets);
   size_t nset = 0;
-  int quiet = 0;
+  int quiet = 0, threads = 0;
   if (!sets)
     return 1;
   for (int i = 2; i < argc; i++) {
@@ -93,6 +102,14 @@ int main(int argc, char **argv)
         return bad_usage("%s", "--set needs key=value");
       }
       sets[nset++] = argv[i];
+    } else if (!strcmp(argv[i], "--threads") && !strcmp(cmd, "run")) {
+      char *end = NULL;
+      const long v = ++i == argc ? 0 : strtol(argv[i], &end, 10);
+      if (v < 1 || v > 4096 || *end) {
+        free(sets);
+        return bad_usage("%s", "--threads needs a count from 1 to 4096");
+      }
+      threads = (int)v;
     } else if (!strcmp(argv[i], "--quiet")) {
       quiet = 1;
     } else if (argv[i][0] == '-' || deck) {
@@ -111,6 +128,15 @@ int main(int argc, char **argv)
   free(sets);
   if (rc)
     return exit_code(rc);
+  const int dynamics = strcmp(p->kind, "ghd") == 0 || strcmp(p->kind, "homogeneous") == 0;
+  if (ghdk_par_world_size() > 1 && (strcmp(cmd, "run") || !dynamics)) {
+    rc = GHDK_ERROR(GHDK_ERR_INPUT,
+                    "%s: 'ghdk %s' on a deck of kind '%s' runs on one MPI rank (got %d); only "
+                    "'ghdk run' of kinds ghd and homogeneous are distributed",
+                    p->deck_path, cmd, p->kind, ghdk_par_world_size());
+    ghdk_problem_free(p);
+    return exit_code(rc);
+  }
   if (!strcmp(cmd, "tba")) {
     rc = ghdk_print_tba(p, stdout);
   } else if (!strcmp(cmd, "rates")) {
@@ -126,10 +152,12 @@ int main(int argc, char **argv)
       strncat(history, " ", sizeof history - strlen(history) - 1);
       strncat(history, argv[i], sizeof history - strlen(history) - 1);
     }
-    const struct ghdk_run_opts opts = {
-        .output = output, .history = history, .quiet = quiet, .restart = restart};
-    const int dynamic = !strcmp(p->kind, "homogeneous") || !strcmp(p->kind, "ghd");
-    if (restart && !dynamic)
+    const struct ghdk_run_opts opts = {.output = output,
+                                       .history = history,
+                                       .quiet = quiet || rank > 0,
+                                       .restart = restart,
+                                       .threads = threads};
+    if (restart && !dynamics)
       rc =
           GHDK_ERROR(GHDK_ERR_INPUT, "--restart: kind '%s' has no time steps to continue", p->kind);
     else if (strcmp(p->kind, "state") == 0)
@@ -141,4 +169,18 @@ int main(int argc, char **argv)
   }
   ghdk_problem_free(p);
   return exit_code(rc);
+}
+
+int main(int argc, char **argv)
+{
+  rank = ghdk_par_init(&argc, &argv);
+  if (rank < 0) {
+    fputs("ghdk: MPI_Init failed\n", stderr);
+    return 1;
+  }
+  /* Every rank reads the same deck and reaches the same verdicts: rank 0 speaks for all. */
+  ghdk_error_silence(rank > 0);
+  const int code = cli(argc, argv);
+  ghdk_par_finalize();
+  return code;
 }

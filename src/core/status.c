@@ -30,8 +30,17 @@ const char *ghdk_strerror(int status)
   }
 }
 
+static int silenced;
+
+void ghdk_error_silence(int silent)
+{
+  silenced = silent;
+}
+
 int ghdk_error_at(const char *file, int line, const char *func, int status, const char *fmt, ...)
 {
+  if (silenced)
+    return status;
   va_list ap;
   va_start(ap, fmt);
   fputs("ghdk: ", stderr);

@@ -160,10 +160,14 @@ static int define_file(struct ghdk_output *o, const struct ghdk_output_inp *inp)
   const int d_q[] = {DIM_TIME, DIM_SPECIES, DIM_X, DIM_CHARGE};
   const int d_s[] = {DIM_TIME, DIM_SPECIES, DIM_X};
   const int d_tq[] = {DIM_TIME, DIM_SPECIES, DIM_CHARGE};
-  int v_x, v_theta, v_w, v_charge;
+  int v_x, v_theta, v_w, v_charge, v_pot = -1;
   GHDK_CHECK(def_var(o, "time", NC_DOUBLE, 1, d_t, "time", &o->v_time));
   GHDK_CHECK(put_text(path, ncid, o->v_time, "scaling", inp->time_scaling));
   GHDK_CHECK(def_var(o, "x", NC_DOUBLE, 1, d_x, "cell centre position", &v_x));
+  /* V(x) lets postprocessing form the total energy, sum (E + V N) dx, conserved in a trap. */
+  if (inp->potential)
+    GHDK_CHECK(
+        def_var(o, "potential", NC_DOUBLE, 1, d_x, "trap potential V at the cell centre", &v_pot));
   GHDK_CHECK(def_var(o, "theta", NC_DOUBLE, 1, d_th, "rapidity node", &v_theta));
   GHDK_CHECK(def_var(o, "theta_weight", NC_DOUBLE, 1, d_th, "rapidity quadrature weight", &v_w));
   GHDK_CHECK(def_var(o, "charge", NC_INT, 1, d_c, "index i of the tracked charge h_i", &v_charge));
@@ -198,6 +202,8 @@ static int define_file(struct ghdk_output *o, const struct ghdk_output_inp *inp)
   NC(nc__enddef(ncid, GHDK_HEADER_FREE, 4, 0, 4), "");
 
   NC(nc_put_var_double(ncid, v_x, inp->x), "x");
+  if (inp->potential)
+    NC(nc_put_var_double(ncid, v_pot, inp->potential), "potential");
   NC(nc_put_var_double(ncid, v_theta, inp->theta), "theta");
   NC(nc_put_var_double(ncid, v_w, inp->theta_weight), "theta_weight");
   NC(nc_put_var_int(ncid, v_charge, inp->charges), "charge");

@@ -14,13 +14,13 @@
 #include "ghdk/app.h"
 #include "ghdk/fv.h"
 #include "ghdk/kinetic.h"
+#include "ghdk/par.h"
 #include "ghdk/status.h"
 #include "solver_priv.h"
 
 #include <cvode/cvode.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
-#include <nvector/nvector_serial.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,19 +36,23 @@ enum { DENSE_MAX = 1024, GMRES_MAXL = 30 };
 struct run {
   const struct ghdk_problem *p;
   struct ghdk_setup s;
+  struct ghdk_par par; /* this rank's slab of cells and its threads */
   struct ghdk_coll *coll;
+  struct ghdk_coll **kern; /* one kernel per thread (they keep scratch); kern[0] is coll */
   struct ghdk_fv *fv;
-  size_t cell, size;
+  size_t cell, size; /* unknowns of a cell, of the slab */
   double *force;
-  /* Block-Jacobi preconditioner: per cell the collision Jacobian J_i (by differences of the
-   * kernel) and the LU of 1 - gamma lambda^2 J_i. */
+  /* Block-Jacobi preconditioner: per cell of the slab the collision Jacobian J_i (by differences
+   * of the kernel) and the LU of 1 - gamma lambda^2 J_i; pwork: 3 cells per thread. */
   double *jac, *lu, *pwork;
   size_t *perm;
-  int rhs_status; /* last fatal status of the rhs, reported after CVODE gives up */
+  int rhs_status;      /* last fatal status of the rhs, reported after CVODE gives up */
+  double negative_tol; /* CVODE's absolute tolerance: see ghdk_fv_rhs */
   /* The last invalid state the rhs rejected, named when CVODE gives up: bad is BAD_NONE or what
    * was wrong with it at time bad_t: state entry bad_i (value bad_v) is negative or not finite
    * (BAD_RHO), its derivative is not finite (BAD_DOT), or the TBA or the kernel refused the
-   * state, whose smallest entry is bad_i (BAD_REFUSED). */
+   * state, whose smallest entry is bad_i (BAD_REFUSED). Under MPI each rank keeps its own (bad_i
+   * indexes the whole state), and rank 0 reports. */
   enum { BAD_NONE, BAD_RHO, BAD_DOT, BAD_REFUSED } bad;
   size_t bad_i;
   double bad_t, bad_v;
@@ -62,7 +66,7 @@ static double wall_seconds(void)
 }
 
 /* CVODE's right-hand side: 0 ok, > 0 recoverable (invalid state: CVODE retries with a smaller
- * step), < 0 fatal. */
+ * step), < 0 fatal. Every rank returns the same. */
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
 {
   struct run *r = data;
@@ -72,86 +76,107 @@ static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
     r->rhs_status = rc;
     return -1;
   }
-  /* An invalid state (a density below -atol, a NaN) or a non-finite derivative: CVODE retries
-   * with a smaller step. The first offending entry is kept for the message if it gives up. */
-  double ymax = 0.0;
-  for (size_t i = 0; rc == GHDK_ERR_DOMAIN && i < r->size; i++)
-    ymax = fmax(ymax, yy[i]);
-  for (size_t i = 0; i < r->size; i++) {
-    const int bad_y = rc == GHDK_ERR_DOMAIN && !(yy[i] >= -r->p->atol * ymax);
-    if (bad_y || (rc == GHDK_OK && !isfinite(yd[i]))) {
-      r->bad = bad_y ? BAD_RHO : BAD_DOT;
-      r->bad_i = i;
-      r->bad_t = t;
-      r->bad_v = bad_y ? yy[i] : yd[i];
-      return 1;
+  /* An invalid state (negative densities beyond the integrator's accuracy, see ghdk_fv_rhs, or
+   * a NaN) or a non-finite derivative: CVODE retries with a smaller step. The offending entry
+   * (a NaN, else the most negative one) is kept for the message if it gives up. */
+  size_t worst = r->size;
+  int bad = BAD_NONE;
+  if (rc == GHDK_ERR_DOMAIN) {
+    double neg2 = 0.0, low = 0.0;
+    for (size_t i = 0; i < r->size && !(worst < r->size && isnan(yy[worst])); i++) {
+      if (isnan(yy[i]) || yy[i] < low)
+        worst = i, low = yy[i];
+      neg2 += yy[i] < 0.0 ? yy[i] * yy[i] : 0.0;
     }
+    neg2 = ghdk_par_sum(&r->par, neg2);
+    if (worst < r->size && !isnan(yy[worst]) &&
+        sqrt(neg2 / (double)(r->p->nx * r->cell)) <= r->negative_tol)
+      worst = r->size; /* negatives within the tolerance: the kernel refused the state */
+    bad = worst < r->size ? BAD_RHO : BAD_REFUSED;
+    /* Refused by the TBA or the kernel, which do not say where: the smallest density points
+     * the user at the likeliest place (a negative tail). */
+    for (size_t i = 0; bad == BAD_REFUSED && i < r->size; i++)
+      worst = i == 0 || yy[i] < yy[worst] ? i : worst;
+  } else {
+    for (size_t i = 0; i < r->size && !bad; i++)
+      if (!isfinite(yd[i]))
+        worst = i, bad = BAD_DOT;
+    if (ghdk_par_agree(&r->par, bad ? GHDK_ERR_DOMAIN : GHDK_OK) == GHDK_OK)
+      return 0;
   }
-  if (rc == GHDK_OK)
-    return 0;
-  /* Refused by the TBA or the kernel, which do not say where: the smallest density points the
-   * user at the likeliest place (a negative tail). */
-  size_t lo = 0;
-  for (size_t i = 1; i < r->size; i++)
-    lo = yy[i] < yy[lo] ? i : lo;
-  r->bad = BAD_REFUSED;
-  r->bad_i = lo;
-  r->bad_t = t;
-  r->bad_v = yy[lo];
+  if (bad != BAD_NONE && worst < r->size) {
+    r->bad = bad;
+    r->bad_i = r->par.i0 * r->cell + worst;
+    r->bad_t = t;
+    r->bad_v = bad == BAD_DOT ? yd[worst] : yy[worst];
+  }
   return 1;
 }
 
+/* Jacobian of cell i's collision term by forward differences of kernel k (work: 3 cells), at
+ * the positive part of the state, as in ghdk_fv_rhs. */
+static int cell_jacobian(const struct run *r, struct ghdk_coll *k, size_t i, const double *yy,
+                         double *work)
+{
+  const size_t c = r->cell;
+  double *J = r->jac + i * c * c, *f0 = work, *f1 = work + c, *yp = work + 2 * c, ymax = 0.0;
+  for (size_t j = 0; j < c; j++) {
+    yp[j] = fmax(yy[i * c + j], 0.0);
+    ymax = fmax(ymax, yp[j]);
+  }
+  GHDK_CHECK(k->rhs(k, yp, f0));
+  for (size_t j = 0; j < c; j++) {
+    /* Step sqrt(eps) relative to the entry, at least sqrt(eps) of the cell's largest. */
+    const double y0 = yp[j], dh = 1.5e-8 * fmax(y0, 1e-3 * ymax) + 1e-300;
+    yp[j] = y0 + dh;
+    GHDK_CHECK(k->rhs(k, yp, f1));
+    for (size_t l = 0; l < c; l++)
+      J[l * c + j] = (f1[l] - f0[l]) / dh;
+    yp[j] = y0;
+  }
+  return GHDK_OK;
+}
+
+/* LU of 1 - g J_i into r->lu (GHDK_ERR_DOMAIN if it fails). */
+static int cell_factor(const struct run *r, size_t i, double g)
+{
+  const size_t c = r->cell;
+  double *L = r->lu + i * c * c;
+  const double *J = r->jac + i * c * c;
+  for (size_t k = 0; k < c * c; k++)
+    L[k] = -g * J[k];
+  for (size_t k = 0; k < c; k++)
+    L[k * c + k] += 1.0;
+  gsl_matrix_view m = gsl_matrix_view_array(L, c, c);
+  gsl_permutation perm = {c, r->perm + i * c};
+  int sign;
+  return gsl_linalg_LU_decomp(&m.matrix, &perm, &sign) ? GHDK_ERR_DOMAIN : GHDK_OK;
+}
+
 /* Preconditioner set-up: J_i = dI/drho in each cell by forward differences of the kernel (only
- * when CVODE asks for a new Jacobian), then LU of 1 - gamma lambda^2 J_i. */
+ * when CVODE asks for a new Jacobian), then LU of 1 - gamma lambda^2 J_i. Cells are independent:
+ * threads take blocks of them, each with its own kernel; every rank answers the same. */
 static int cv_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
                      sunbooleantype *jcur, sunrealtype gamma, void *data)
 {
   (void)t;
   (void)fy;
   struct run *r = data;
-  const size_t c = r->cell, nx = r->s.nx;
   const double *yy = N_VGetArrayPointer(y);
-  double *f0 = r->pwork, *f1 = r->pwork + c, *yp = r->pwork + 2 * c;
-  if (!jok) {
-    for (size_t i = 0; i < nx; i++) {
-      const double *yi = yy + i * c;
-      double *J = r->jac + i * c * c;
-      if (r->coll->rhs(r->coll, yi, f0))
-        return 1;
-      double ymax = 0.0;
-      for (size_t j = 0; j < c; j++)
-        ymax = fmax(ymax, yi[j]);
-      memcpy(yp, yi, c * sizeof *yp);
-      for (size_t j = 0; j < c; j++) {
-        /* Step sqrt(eps) relative to the entry, at least sqrt(eps) of the cell's largest. */
-        const double dh = 1.5e-8 * fmax(fabs(yi[j]), 1e-3 * ymax) + 1e-300;
-        yp[j] = yi[j] + dh;
-        if (r->coll->rhs(r->coll, yp, f1))
-          return 1;
-        for (size_t k = 0; k < c; k++)
-          J[k * c + j] = (f1[k] - f0[k]) / dh;
-        yp[j] = yi[j];
-      }
-    }
-    *jcur = SUNTRUE;
-  } else {
-    *jcur = SUNFALSE;
-  }
   const double g = gamma * r->p->coll_strength;
-  for (size_t i = 0; i < nx; i++) {
-    double *L = r->lu + i * c * c;
-    const double *J = r->jac + i * c * c;
-    for (size_t k = 0; k < c * c; k++)
-      L[k] = -g * J[k];
-    for (size_t k = 0; k < c; k++)
-      L[k * c + k] += 1.0;
-    gsl_matrix_view m = gsl_matrix_view_array(L, c, c);
-    gsl_permutation perm = {c, r->perm + i * c};
-    int sign;
-    if (gsl_linalg_LU_decomp(&m.matrix, &perm, &sign))
-      return 1;
+  int bad = 0;
+  GHDK_OMP(parallel num_threads(r->par.threads) reduction(| : bad))
+  {
+    const int th = ghdk_thread_num();
+    GHDK_OMP(for schedule(static))
+    for (size_t i = 0; i < r->par.nloc; i++) {
+      if (!jok)
+        bad |= cell_jacobian(r, r->kern[th], i, yy, r->pwork + 3 * (size_t)th * r->cell) != 0;
+      bad |= cell_factor(r, i, g) != 0;
+    }
   }
-  return 0;
+  *jcur = jok ? SUNFALSE : SUNTRUE;
+  return ghdk_par_agree(&r->par, bad ? GHDK_ERR_DOMAIN : GHDK_OK) ? 1 : 0;
 }
 
 static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,
@@ -163,14 +188,15 @@ static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vect
   const double *rr = N_VGetArrayPointer(rv);
   double *z = N_VGetArrayPointer(zv);
   memcpy(z, rr, r->size * sizeof *z);
-  for (size_t i = 0; i < r->s.nx; i++) {
+  int bad = 0;
+  GHDK_OMP(parallel for num_threads(r->par.threads) schedule(static) reduction(| : bad))
+  for (size_t i = 0; i < r->par.nloc; i++) {
     gsl_matrix_view m = gsl_matrix_view_array(r->lu + i * c * c, c, c);
     gsl_permutation perm = {c, r->perm + i * c};
     gsl_vector_view zz = gsl_vector_view_array(z + i * c, c);
-    if (gsl_linalg_LU_svx(&m.matrix, &perm, &zz.vector))
-      return 1;
+    bad |= gsl_linalg_LU_svx(&m.matrix, &perm, &zz.vector) != 0;
   }
-  return 0;
+  return ghdk_par_agree(&r->par, bad ? GHDK_ERR_DOMAIN : GHDK_OK) ? 1 : 0;
 }
 
 /* The conserved totals of a run: the collision invariants, or without collisions each species'
@@ -219,15 +245,21 @@ static void totals(const struct run *r, const double *y, size_t ncon,
 static void rhs_free(struct run *r)
 {
   ghdk_fv_free(r->fv);
-  ghdk_coll_free(r->coll);
+  for (int t = 0; r->kern && t < r->par.threads; t++)
+    ghdk_coll_free(r->kern[t]);
+  free(r->kern);
   r->fv = NULL;
+  r->kern = NULL;
   r->coll = NULL;
 }
 
 static int rhs_new(struct run *r)
 {
   const struct ghdk_problem *p = r->p;
-  if (strcmp(p->coll_name, "none") != 0)
+  const int threads = r->par.threads;
+  if (strcmp(p->coll_name, "none") != 0 && !(r->kern = calloc((size_t)threads, sizeof *r->kern)))
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "collision kernels");
+  for (int t = 0; r->kern && t < threads; t++)
     GHDK_CHECK(ghdk_coll_new(&(struct ghdk_coll_inp){.name = p->coll_name,
                                                      .model = r->s.model,
                                                      .grid = r->s.grid,
@@ -237,7 +269,8 @@ static int rhs_new(struct run *r)
                                                      .quad_order = p->coll_quad_order,
                                                      .tau = p->coll_tau,
                                                      .conserve_number = p->coll_conserve_number},
-                             &r->coll));
+                             &r->kern[t]));
+  r->coll = r->kern ? r->kern[0] : NULL;
   /* A homogeneous run is the single open cell of the same scheme, with lambda^2 = 1 (tbar). */
   const int homogeneous = strcmp(p->kind, "homogeneous") == 0;
   return ghdk_fv_new(
@@ -251,9 +284,10 @@ static int rhs_new(struct run *r)
                             .force = homogeneous ? NULL : r->force,
                             .dressing = p->dressing,
                             .dress_tol = p->dress_tol,
-                            .coll = r->coll,
+                            .coll = r->kern,
+                            .par = &r->par,
                             .strength = homogeneous ? 1.0 : p->coll_strength,
-                            .negative_tol = p->atol},
+                            .negative_tol = r->negative_tol},
       &r->fv);
 }
 
@@ -264,13 +298,16 @@ static void run_free(struct run *r)
   ghdk_setup_free(&r->s);
 }
 
-static int run_new(const struct ghdk_problem *p, struct run *r)
+static int run_new(const struct ghdk_problem *p, int threads, struct run *r)
 {
   memset(r, 0, sizeof *r);
   r->p = p;
+  const int homogeneous = strcmp(p->kind, "homogeneous") == 0;
+  GHDK_CHECK(
+      ghdk_par_layout(p->nx, !homogeneous && p->boundary == GHDK_BC_PERIODIC, threads, &r->par));
   GHDK_CHECK(ghdk_setup_new(p, &r->s));
   r->cell = r->s.ns * r->s.n;
-  r->size = r->s.nx * r->cell;
+  r->size = r->par.nloc * r->cell;
   int rc = GHDK_OK;
   if (p->potential_face) {
     const double dx = (p->x_max - p->x_min) / (double)p->nx;
@@ -416,11 +453,23 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     return GHDK_ERROR(GHDK_ERR_INPUT,
                       "%s: kind 'homogeneous' is one cell: space.nx must be 1 (got %zu)",
                       p->deck_path, p->nx);
+  int threads;
+  GHDK_CHECK(ghdk_par_threads(o->threads, &threads));
   struct run r;
-  GHDK_CHECK(run_new(p, &r));
+  GHDK_CHECK(run_new(p, threads, &r));
+  /* Every rank builds the initial state of all cells (yg: once, cheap) and keeps its slab; with
+   * one rank yg is the CVODE vector itself. At each output instant every rank computes the
+   * diagnostics of its own cells and rank 0 gathers them and writes; checkpoints gather the
+   * state to rank 0. The statuses of rank 0's steps are agreed so that all ranks stop together. */
+  const int root = r.par.rank == 0, parallel = r.par.size > 1;
   struct ghdk_frame f;
   int rc = ghdk_frame_new(p, &r.s, &f);
+  double *yg = NULL;
+  if (!rc && parallel && !(yg = malloc(p->nx * r.cell * sizeof *yg)))
+    rc = GHDK_ERROR(GHDK_ERR_NOMEM, "state of %zu unknowns", p->nx * r.cell);
   if (rc) {
+    free(yg);
+    ghdk_frame_free(&f);
     run_free(&r);
     return rc;
   }
@@ -433,25 +482,31 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   struct ghdk_output *out = NULL;
   if (SUNContext_Create(NULL, &ctx))
     rc = GHDK_ERROR(GHDK_ERR_LIB, "SUNContext_Create");
-  if (!rc && !(y = N_VNew_Serial((sunindextype)r.size, ctx)))
+  if (!rc && !(y = ghdk_par_nvector(&r.par, r.cell, ctx)))
     rc = GHDK_ERROR(GHDK_ERR_NOMEM, "CVODE state vector of %zu", r.size);
   /* The initial state is built (and checked) before the output file exists. */
   double *yy = rc ? NULL : N_VGetArrayPointer(y);
+  if (!parallel)
+    yg = yy;
   if (!rc)
-    rc = ghdk_initial_state(p, &r.s, yy);
+    rc = ghdk_initial_state(p, &r.s, yg);
+  if (!rc && parallel)
+    memcpy(yy, yg + r.par.i0 * r.cell, r.size * sizeof *yy);
   /* Conservation holds for a closed system: one cell, or periodic cells, without a force. */
   struct ghdk_constraint con[GHDK_MAX_SPECIES + 2];
   const size_t ncon = conserved(&r, con);
   const int closed = !r.force && (homogeneous || p->boundary == GHDK_BC_PERIODIC);
   double tot0[GHDK_MAX_SPECIES + 2], sc0[GHDK_MAX_SPECIES + 2], scale = 0.0;
   if (!rc) {
-    totals(&r, yy, ncon, con, tot0, sc0);
-    for (size_t i = 0; i < r.size; i++)
-      scale = fmax(scale, yy[i]);
+    totals(&r, yg, ncon, con, tot0, sc0);
+    for (size_t i = 0; i < p->nx * r.cell; i++)
+      scale = fmax(scale, yg[i]);
+    r.negative_tol = p->atol * scale;
+    ghdk_fv_set_negative_tol(r.fv, r.negative_tol);
   }
   /* A restart takes the state, time and statistics from the checkpoint; the initial state still
    * sets the tolerance scale and the conserved totals, as in the uninterrupted run. */
-  const uint64_t id = rc ? 0 : identity(p, yy, r.size);
+  const uint64_t id = rc ? 0 : identity(p, yg, p->nx * r.cell);
   struct ghdk_ckpt ck = {0};
   int64_t count[NCOUNT] = {0};
   size_t k0 = 0;
@@ -459,7 +514,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   if (!rc && o->restart) {
     rc = restart_from(p, &r, o->restart, id, &ck);
     if (!rc) {
-      memcpy(yy, ck.y, r.size * sizeof *yy);
+      memcpy(yy, ck.y + r.par.i0 * r.cell, r.size * sizeof *yy);
       memcpy(count, ck.stat, sizeof count);
       k0 = (size_t)ck.records - 1;
       t0 = ck.t;
@@ -468,10 +523,19 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     ghdk_ckpt_free(&ck);
   }
   const int bdf = p->time_method == 2 || (p->time_method == 0 && r.coll);
-  const int dense =
-      bdf && (p->linear_solver == 1 || (p->linear_solver == 0 && r.size <= DENSE_MAX));
+  /* A dense Jacobian couples every unknown: one rank only ("auto" takes GMRES on several). */
+  const int dense = bdf && (p->linear_solver == 1 ||
+                            (p->linear_solver == 0 && !parallel && p->nx * r.cell <= DENSE_MAX));
+  if (!rc && dense && parallel)
+    rc = GHDK_ERROR(GHDK_ERR_INPUT,
+                    "%s: time.linear_solver = 'dense' runs on one MPI rank (got %d ranks): use "
+                    "'gmres' or 'auto'",
+                    p->deck_path, r.par.size);
   if (!rc) {
     cv = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, ctx);
+    /* Only rank 0 prints; the other ranks' CVODE reaches the same verdicts. */
+    if (cv && !root)
+      CVodeSetErrFile(cv, NULL);
     if (!cv || CVodeInit(cv, cv_rhs, t0, y) || CVodeSetUserData(cv, &r) ||
         CVodeSStolerances(cv, p->rtol, p->atol * scale) ||
         CVodeSetMaxNumSteps(cv, (long)p->max_steps))
@@ -485,7 +549,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     /* The block preconditioner pays one kernel call per unknown of a cell at every set-up: for
      * many small cells that is cheap, for one large cell (a homogeneous run above DENSE_MAX) it
      * cost 40x the unpreconditioned solve (N = 1024, coupled_ll), so a single cell goes without. */
-    const int precondition = !dense && r.coll && r.s.nx > 1;
+    const int precondition = !dense && r.coll && p->nx > 1;
     if (dense) {
       A = SUNDenseMatrix((sunindextype)r.size, (sunindextype)r.size, ctx);
       LS = A ? SUNLinSol_Dense(y, A, ctx) : NULL;
@@ -493,11 +557,11 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       LS = SUNLinSol_SPGMR(y, precondition ? SUN_PREC_LEFT : SUN_PREC_NONE, GMRES_MAXL, ctx);
     }
     if (precondition) {
-      const size_t c = r.cell, nx = r.s.nx;
+      const size_t c = r.cell, nx = r.par.nloc;
       r.jac = malloc(nx * c * c * sizeof(double));
       r.lu = malloc(nx * c * c * sizeof(double));
       r.perm = malloc(nx * c * sizeof(size_t));
-      r.pwork = malloc(3 * c * sizeof(double));
+      r.pwork = malloc(3 * c * (size_t)r.par.threads * sizeof(double));
       if (!r.jac || !r.lu || !r.perm || !r.pwork)
         rc = GHDK_ERROR(GHDK_ERR_NOMEM, "block preconditioner: %zu blocks of %zu x %zu", nx, c, c);
     }
@@ -518,24 +582,29 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
    * anything else is written, and a run killed before its first periodic checkpoint can restart
    * from the beginning. It goes again if the output cannot be made. */
   int first_ckpt = 0;
-  if (!rc && !o->restart) {
+  rc = ghdk_par_agree(&r.par, rc);
+  if (!rc && !o->restart && root) {
     rc =
-        ghdk_ckpt_write(ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, 1, 0.0, 0.0, {0}, yy});
+        ghdk_ckpt_write(ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, 1, 0.0, 0.0, {0}, yg});
     first_ckpt = !rc;
   }
+  rc = ghdk_par_agree(&r.par, rc);
   if (!rc)
-    rc = ghdk_frame_fill(&f, p, &r.s, yy);
+    rc = ghdk_par_agree(&r.par, ghdk_frame_fill_cells(&f, p, &r.s, yy, r.par.i0, r.par.nloc));
   if (!rc)
+    rc = ghdk_par_agree(&r.par, ghdk_frame_gather(&f, &r.par));
+  if (!rc && root)
     rc = ghdk_frame_output(&f, p, &r.s, path, o->history, homogeneous ? "tbar" : "t", p->coll_name,
                            o->restart ? k0 + 1 : 0, instant(p, k0), &out);
   /* The statistics are defined now, while the file has no records: at the end they are
    * rewritten in place, which cannot move (and so lose) records. */
-  for (size_t i = 0; i < NSTATS && !rc && !o->restart; i++)
+  for (size_t i = 0; i < NSTATS && !rc && !o->restart && root; i++)
     rc = ghdk_output_set_stat(out, stat_names[i], NAN);
-  if (!rc && !o->restart)
+  if (!rc && !o->restart && root)
     rc = ghdk_frame_write(&f, p, out, 0.0);
   if (rc && first_ckpt && !out)
     remove(ckpt);
+  rc = ghdk_par_agree(&r.par, rc);
   const double t_start = wall_seconds();
   double t_shown = t_start;
   int progress = 0;
@@ -547,30 +616,39 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       add_counters(cv, bdf, count);
       /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances).
        */
-      const int rc2 = ghdk_ckpt_write(
-          ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, k, t, max_n, {0}, yy});
+      int rc2 = ghdk_par_gather(&r.par, yy, yg, r.cell);
+      if (!rc2 && root)
+        rc2 = ghdk_ckpt_write(ckpt,
+                              &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, k, t, max_n, {0}, yg});
       rc = failure(&r, t, cvrc, rc2 ? "(not written)" : ckpt);
       break;
     }
-    max_n = fmax(max_n, ghdk_fv_max_occupation(r.fv));
-    rc = ghdk_frame_fill(&f, p, &r.s, yy);
-    if (!rc && (rc = ghdk_frame_write(&f, p, out, t)) != GHDK_OK)
+    max_n = fmax(max_n, ghdk_par_max(&r.par, ghdk_fv_max_occupation(r.fv)));
+    rc = ghdk_par_agree(&r.par, ghdk_frame_fill_cells(&f, p, &r.s, yy, r.par.i0, r.par.nloc));
+    if (!rc)
+      rc = ghdk_par_agree(&r.par, ghdk_frame_gather(&f, &r.par));
+    if (!rc && root && (rc = ghdk_frame_write(&f, p, out, t)) != GHDK_OK)
       GHDK_ERROR(rc, "record %zu (t = %.10g) was not written; '%s' holds the %zu records before it",
                  k, t, path, k);
-    const int sig = ghdk_signal_caught();
+    rc = ghdk_par_agree(&r.par, rc);
+    /* mpirun forwards a signal to every rank, not at the same instant: the largest one counts. */
+    const int sig = (int)ghdk_par_max(&r.par, (double)ghdk_signal_caught());
     const int periodic = p->ckpt_every && k % p->ckpt_every == 0;
     if (!rc && k < p->n_out && (periodic || sig)) {
       int64_t sum[NCOUNT];
       memcpy(sum, count, sizeof sum);
       add_counters(cv, bdf, sum);
-      struct ghdk_ckpt c = {id, r.s.ns, r.s.nx, r.s.n, k + 1, t, max_n, {0}, yy};
+      struct ghdk_ckpt c = {id, r.s.ns, r.s.nx, r.s.n, k + 1, t, max_n, {0}, yg};
       memcpy(c.stat, sum, sizeof sum);
-      rc = ghdk_ckpt_write(ckpt, &c);
+      rc = ghdk_par_gather(&r.par, yy, yg, r.cell);
+      if (!rc && root)
+        rc = ghdk_ckpt_write(ckpt, &c);
+      rc = ghdk_par_agree(&r.par, rc);
       /* Only periodic checkpoints restart the integrator: a run interrupted by a signal stops. */
       if (!rc && periodic && !sig) {
         memcpy(count, sum, sizeof sum);
         rhs_free(&r);
-        rc = rhs_new(&r);
+        rc = ghdk_par_agree(&r.par, rhs_new(&r));
         if (!rc && CVodeReInit(cv, t, y))
           rc = GHDK_ERROR(GHDK_ERR_LIB, "CVodeReInit at t = %g", t);
       }
@@ -583,7 +661,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     }
     /* A progress line once the run has taken a few seconds, refreshed twice a second. */
     const double now = wall_seconds();
-    if (!rc && !o->quiet && now - t_start > 3.0 && now - t_shown > 0.5) {
+    if (!rc && !o->quiet && root && now - t_start > 3.0 && now - t_shown > 0.5) {
       const double left = (now - t_start) / (double)(k - k0) * (double)(p->n_out - k);
       fprintf(stderr, "\rghdk: t = %-10.4g output %zu/%zu, wall %.0f s, about %.0f s left   ", t, k,
               p->n_out, now - t_start, left);
@@ -592,10 +670,13 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     }
   }
   ghdk_signals_restore();
+  /* The final state on rank 0 for the conserved totals. */
+  if (!rc)
+    rc = ghdk_par_agree(&r.par, ghdk_par_gather(&r.par, yy, yg, r.cell));
   if (out && !rc) {
     add_counters(cv, bdf, count);
     double tot1[GHDK_MAX_SPECIES + 2], sc1[GHDK_MAX_SPECIES + 2];
-    totals(&r, yy, ncon, con, tot1, sc1);
+    totals(&r, yg, ncon, con, tot1, sc1);
     double drift = 0.0;
     for (size_t k = 0; k < ncon; k++)
       drift = fmax(drift, fabs(tot1[k] - tot0[k]) / sc0[k]);
@@ -643,6 +724,8 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   N_VDestroy(y);
   if (ctx)
     SUNContext_Free(&ctx);
+  if (parallel)
+    free(yg);
   ghdk_frame_free(&f);
   run_free(&r);
   return rc;

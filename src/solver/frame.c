@@ -35,7 +35,7 @@ int ghdk_frame_new(const struct ghdk_problem *p, const struct ghdk_setup *s, str
   f->v_eff = malloc(field * sizeof(double));
   f->q = malloc(qs * sizeof(double));
   f->j = malloc(qs * sizeof(double));
-  f->beta = malloc(qs * sizeof(double));
+  f->beta = calloc(qs, sizeof(double)); /* gathered whole even when nothing fits it */
   f->ent = malloc(f->nx * f->ns * sizeof(double));
   f->x = malloc(f->nx * sizeof(double));
   f->dx = malloc(f->nx * sizeof(double));
@@ -56,10 +56,16 @@ int ghdk_frame_new(const struct ghdk_problem *p, const struct ghdk_setup *s, str
 int ghdk_frame_fill(struct ghdk_frame *f, const struct ghdk_problem *p, struct ghdk_setup *s,
                     const double *y)
 {
+  return ghdk_frame_fill_cells(f, p, s, y, 0, f->nx);
+}
+
+int ghdk_frame_fill_cells(struct ghdk_frame *f, const struct ghdk_problem *p, struct ghdk_setup *s,
+                          const double *y, size_t i0, size_t ncell)
+{
   const size_t cell = f->ns * f->nt, nq = f->nq;
   double *nc = f->work, *vc = f->work + cell, *rs = f->work + 2 * cell;
-  for (size_t i = 0; i < f->nx; i++) {
-    const double *rp = y + i * cell;
+  for (size_t i = i0; i < i0 + ncell; i++) {
+    const double *rp = y + (i - i0) * cell;
     GHDK_CHECK(ghdk_tba_occupation(s->tba, rp, nc, rs));
     GHDK_CHECK(ghdk_tba_veff(s->tba, nc, vc, NULL));
     double qi[GHDK_MAX_SPECIES * GHDK_MAX_CHARGES], ji[GHDK_MAX_SPECIES * GHDK_MAX_CHARGES];
@@ -80,6 +86,22 @@ int ghdk_frame_fill(struct ghdk_frame *f, const struct ghdk_problem *p, struct g
   return GHDK_OK;
 }
 
+int ghdk_frame_gather(struct ghdk_frame *f, const struct ghdk_par *par)
+{
+  struct {
+    double *v;
+    size_t len;
+  } fields[] = {{f->rho_p, f->nt}, {f->occ, f->nt},  {f->v_eff, f->nt}, {f->q, f->nq},
+                {f->j, f->nq},     {f->beta, f->nq}, {f->ent, 1}};
+  /* [species][x][len]: each species' slab of a field is one contiguous block. */
+  for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+    for (size_t a = 0; a < f->ns && fields[k].len; a++) {
+      double *sp = fields[k].v + a * f->nx * fields[k].len;
+      GHDK_CHECK(ghdk_par_gather(par, sp + par->i0 * fields[k].len, sp, fields[k].len));
+    }
+  return GHDK_OK;
+}
+
 int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
                       const struct ghdk_setup *s, const char *path, const char *history,
                       const char *time_scaling, const char *collision, size_t nrec, double t_last,
@@ -96,6 +118,7 @@ int ghdk_frame_output(const struct ghdk_frame *f, const struct ghdk_problem *p,
                                       .ncharge = f->nq,
                                       .x = f->x,
                                       .dx = f->dx,
+                                      .potential = p->potential,
                                       .theta = s->grid->theta,
                                       .theta_weight = s->grid->w,
                                       .charges = p->charges,

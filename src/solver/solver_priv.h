@@ -8,6 +8,7 @@
 #include "ghdk/grid.h"
 #include "ghdk/model.h"
 #include "ghdk/output.h"
+#include "ghdk/par.h"
 #include "ghdk/tba.h"
 
 /** Model, grid and TBA workspace of a problem. */
@@ -42,6 +43,12 @@ void ghdk_frame_free(struct ghdk_frame *f);
 /** Diagnostics of y (layout [cell][species][theta]): rho_p, n, v_eff, q, j, entropy, beta. */
 int ghdk_frame_fill(struct ghdk_frame *f, const struct ghdk_problem *p, struct ghdk_setup *s,
                     const double *y);
+/** The same for cells i0 .. i0 + ncell - 1 only, y holding just those cells. */
+int ghdk_frame_fill_cells(struct ghdk_frame *f, const struct ghdk_problem *p, struct ghdk_setup *s,
+                          const double *y, size_t i0, size_t ncell);
+/** Gather every rank's cells of the frame (filled by ghdk_frame_fill_cells on its slab) to rank
+ * 0. Collective. */
+int ghdk_frame_gather(struct ghdk_frame *f, const struct ghdk_par *par);
 /** Create the output file of a run of p (time scaling "t" or "tbar", collision kernel name), or
  * with nrec > 0 reopen the output of an interrupted run holding nrec records, the last at t_last
  * (ghdk_output_reopen). */

@@ -6,7 +6,15 @@
 #include "tba_priv.h"
 
 #include <gsl/gsl_linalg.h>
+#include <math.h>
 #include <string.h>
+
+/* Newton's iterates may pass through states with more weight at the window edges than the
+ * solution may have (GHDK_TBA_EDGE_OCCUPATION): a wall at the solution's threshold blocks every
+ * step of a guess that sits on it. Trials are only kept from piling up at the edges. */
+#define EDGE_TRIAL 1e-2
+/* Largest change of W in one Newton step where the state has weight (see ghdk_tba_match). */
+#define MAX_DW 8.0
 
 static int covers(const struct ghdk_constraint *c, size_t a)
 {
@@ -21,8 +29,8 @@ struct match_eval {
 };
 
 static int match_eval(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint *con,
-                      const double *target, const double *beta, double *n, double *rho_p,
-                      struct match_eval *ev)
+                      const double *target, const double *beta, double edge, double *n,
+                      double *rho_p, struct match_eval *ev)
 {
   double *w = t->s[8];
   memset(w, 0, t->size * sizeof *w);
@@ -42,7 +50,7 @@ static int match_eval(struct ghdk_tba *t, size_t ncon, const struct ghdk_constra
     double nmax = 0.0;
     for (size_t j = 0; j < t->n; j++)
       nmax = fmax(nmax, n[a * t->n + j]);
-    if (fmax(n[a * t->n], n[a * t->n + t->n - 1]) > GHDK_TBA_EDGE_OCCUPATION * nmax)
+    if (fmax(n[a * t->n], n[a * t->n + t->n - 1]) > edge * nmax)
       return GHDK_ERR_DOMAIN;
   }
   double phi[GHDK_MAX_SPECIES];
@@ -88,13 +96,35 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
                         GHDK_MAX_CHARGES - 1);
   double *nn = n ? n : t->s[9], *rp = rho_p ? rho_p : t->s[10];
   struct match_eval ev;
-  if (match_eval(t, ncon, con, q_target, beta, nn, rp, &ev) != GHDK_OK)
-    return GHDK_SOLVE_FAIL(
-        t, GHDK_ERR_DOMAIN,
-        "thermal inverse problem: the initial guess is not a valid state, or its "
-        "occupation at the rapidity window edges exceeds %g of its maximum "
-        "(enlarge the window)",
-        GHDK_TBA_EDGE_OCCUPATION);
+  /* A guess that is no valid state (e.g. a temperature fitted to a Bragg-split state, far hotter
+   * than the window holds) is cooled, W -> 2 W, until it is: scaling keeps a bosonic W > 0 and
+   * shrinks the occupation's edge-to-peak ratio. */
+  int valid = match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev) == GHDK_OK;
+  for (int cool = 0; !valid && cool < 40; cool++) {
+    for (size_t k = 0; k < ncon; k++)
+      beta[k] *= 2.0;
+    valid = match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev) == GHDK_OK;
+  }
+  if (!valid)
+    return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
+                           "thermal inverse problem: no valid initial state (cooling the guess "
+                           "did not remove its weight at the rapidity window edges)");
+  /* Then the particle numbers are matched by shifting W per species (exact for a dilute gas,
+   * N ~ e^-W): from a guess many orders of magnitude too dilute or too dense the Newton steps
+   * are too large for the line search to scale, from the right density the dual is well
+   * conditioned. Kept if the shifted state is valid. */
+  double shifted[GHDK_TBA_MAX_CON];
+  memcpy(shifted, beta, ncon * sizeof *beta);
+  for (size_t k = 0; k < ncon; k++)
+    if (con[k].charge == 0 && ev.q[k] > 0.0 && q_target[k] > 0.0)
+      shifted[k] += log(ev.q[k] / q_target[k]);
+  struct match_eval evs;
+  if (match_eval(t, ncon, con, q_target, shifted, EDGE_TRIAL, nn, rp, &evs) == GHDK_OK) {
+    memcpy(beta, shifted, ncon * sizeof *beta);
+    ev = evs;
+  } else {
+    match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev);
+  }
   const int max_newton = 100;
   double r = match_residual(ncon, q_target, &ev);
   int it = 0;
@@ -133,18 +163,38 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
     double slope = 0.0; /* directional derivative of psi along delta: -(Q - q).C^-1(Q - q) */
     for (size_t k = 0; k < ncon; k++)
       slope -= rdata[k] * ddata[k];
-    double trial[GHDK_TBA_MAX_CON], lambda = 1.0;
+    /* Far from the solution the full step can change W by tens where the state has weight
+     * (n above 1e-6 of its maximum): at most MAX_DW per step, so that the backtracking starts
+     * where the quadratic model means something. */
+    double dw = 0.0;
+    for (size_t a = 0; a < t->ns; a++) {
+      double nmax = 0.0;
+      for (size_t j = 0; j < t->n; j++)
+        nmax = fmax(nmax, nn[a * t->n + j]);
+      for (size_t j = 0; j < t->n; j++) {
+        double v = 0.0;
+        for (size_t k = 0; k < ncon; k++)
+          if (covers(&con[k], a))
+            v += ddata[k] * t->h[con[k].charge][a * t->n + j];
+        if (nn[a * t->n + j] >= 1e-6 * nmax)
+          dw = fmax(dw, fabs(v));
+      }
+    }
+    double trial[GHDK_TBA_MAX_CON], lambda = dw > MAX_DW ? MAX_DW / dw : 1.0;
     int accepted = 0;
     for (int ls = 0; ls < 50 && !accepted; ls++, lambda *= 0.5) {
       for (size_t k = 0; k < ncon; k++)
         trial[k] = beta[k] + lambda * ddata[k];
       struct match_eval evt;
-      if (match_eval(t, ncon, con, q_target, trial, nn, rp, &evt) != GHDK_OK)
+      if (match_eval(t, ncon, con, q_target, trial, EDGE_TRIAL, nn, rp, &evt) != GHDK_OK)
         continue;
       const double rt = match_residual(ncon, q_target, &evt);
-      /* Armijo on the convex dual, or plain decrease of the residual once psi is flat to
-       * round-off near the solution. */
-      if (evt.psi <= ev.psi + 1e-4 * lambda * slope || rt < r) {
+      /* Armijo on the convex dual, or plain decrease of the residual once the decrease Armijo
+       * asks for is below psi's round-off (near the solution). Far from it the residual is no
+       * guide: it is relative to the trial's own charges, so a jump from a nearly empty state
+       * to a dense one "decreases" it. */
+      const int flat = -1e-4 * lambda * slope <= 1e-13 * fabs(ev.psi);
+      if (evt.psi <= ev.psi + 1e-4 * lambda * slope || (flat && rt < r)) {
         memcpy(beta, trial, ncon * sizeof *beta);
         ev = evt;
         r = rt;
@@ -154,14 +204,23 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
     if (!accepted)
       break;
   }
+  /* Where Newton stopped, and the last trial evaluated may not be the accepted one: recompute
+   * the outputs at beta. A state that does not fit in the window (a stalled Newton usually sits
+   * against the trials' edge limit) names the window as the cause. */
+  const int fits =
+      match_eval(t, ncon, con, q_target, beta, GHDK_TBA_EDGE_OCCUPATION, nn, rp, &ev) == GHDK_OK;
+  if (!fits)
+    return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
+                           "thermal inverse problem: %s occupation at the rapidity window edges "
+                           "exceeds %g of its maximum (enlarge the window)",
+                           r > 1.0 ? "no solution found; the best state's" : "the solution's",
+                           GHDK_TBA_EDGE_OCCUPATION);
   if (r > 1.0)
-    return GHDK_SOLVE_FAIL(
-        t, GHDK_ERR_NOCONV,
-        "thermal inverse problem: charges off by %.3g x tolerance after %d Newton "
-        "steps",
-        r, it);
-  /* The last trial evaluated may not be the accepted one: recompute the outputs at beta. */
-  return match_eval(t, ncon, con, q_target, beta, nn, rp, &ev);
+    return GHDK_SOLVE_FAIL(t, GHDK_ERR_NOCONV,
+                           "thermal inverse problem: charges off by %.3g x tolerance after %d "
+                           "Newton steps",
+                           r, it);
+  return GHDK_OK;
 }
 
 int ghdk_tba_fit_betas(struct ghdk_tba *t, const double *n, const double *rho_s, size_t nq,

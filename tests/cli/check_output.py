@@ -58,6 +58,10 @@ with tempfile.TemporaryDirectory() as tmp:
           np.allclose(q, qq, rtol=1e-13, atol=1e-15))
     tq = np.sum(q * dx[:, None], axis=0)
     check("total_q = sum q dx", np.allclose(d["total_q"][0, 0], tq, rtol=1e-13))
+    # The deck's V(x) = omega^2 x^2 / 4 (omega = 1) at the cell centres, to round-off.
+    pot = d.variables.get("potential")
+    check("variable potential(x) = x^2/4", pot is not None and pot.dimensions == ("x",)
+          and np.allclose(pot[:], x ** 2 / 4, rtol=1e-15, atol=0))
     T, mu = d.getncattr("state.T"), d.getncattr("state.mu")
     bw = np.stack([-(mu - x ** 2 / 4) / T, 0 * x, 1 / T + 0 * x], axis=1)
     err = np.max(np.abs(d["beta"][0, 0] - bw))

@@ -50,6 +50,13 @@ add_test(NAME cli_phi6_rate
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
 
+# phi6, SM Fig. 3: the low-temperature rate of ghdk rates is activated with energy 3 m, both
+# coefficient sets (tests/cli/check_phi6_gamma.py states the tolerances; slow).
+add_test(NAME cli_phi6_gamma
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_gamma.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_phi6_gamma PROPERTIES LABELS slow TIMEOUT 1800)
+
 # Checkpoints and restarts: SIGKILL and SIGINT mid-run, restart bit-for-bit, hostile checkpoints
 # and outputs (tests/cli/check_restart.py), for an Adams ghd run and a BDF run with collisions.
 foreach(case partition relaxation)
@@ -63,3 +70,19 @@ endforeach()
 add_test(NAME cli_failure
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_failure.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+
+# Threads and ranks: `--threads 2` and `mpirun -np 2` against one thread on one rank, on
+# partition (open and periodic) and newton_cradle at reduced resolution (check_parallel.py
+# states the tolerances: bit-identical threads, 1e-10 across ranks). The MPI test exists only in
+# a build with GHDK_MPI (`make test` configures one in build-mpi and runs its label mpi).
+if(GHDK_OPENMP AND OpenMP_C_FOUND)
+  add_test(NAME cli_threads
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_parallel.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} threads)
+endif()
+if(GHDK_MPI)
+  add_test(NAME cli_mpi_slabs
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_parallel.py
+                   $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} mpi ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(cli_mpi_slabs PROPERTIES LABELS mpi)
+endif()
