@@ -7,7 +7,10 @@ usage: quench.py OUT.nc PREFIX
 Writes PREFIX_dist.png (n(theta), or rho_p, per species at several tbar), PREFIX_charges.png
 (|q_i(tbar) - q_i(final)| on a log scale with fitted exponential rates), PREFIX_entropy.png
 (entropy and entropy deficit with fitted rates: Yang-Yang, and for coupled_ll also the classical
-H-function -sum_a int rho_a ln rho_a) and, if the run fitted them, PREFIX_beta.png.
+H-function -sum_a int rho_a ln rho_a) and, if the run fitted them, PREFIX_beta.png. For a phi6
+run also the paper's figures: PREFIX_fig1.png (n(theta) at several tbar; beta_2, beta_4, beta_6
+versus tbar) and PREFIX_fig2.png (delta s and delta q_4 on a log scale with fitted 1/gamma, next
+to the paper's 3.58e7 and 1.71e7).
 
 Rates are least-squares slopes of log|deviation| on one late window for every quantity, chosen
 from the charge deviations (see late_window): the entropy-to-charge rate ratio compares like
@@ -195,7 +198,8 @@ def window_text(t, d):
 
 
 def plot_dist(r, d, path):
-    var = "n" if r["n"] is not None else "rho"
+    # coupled_ll: rho_p, as SM Fig. 4, with the fixed point x R it relaxes to.
+    var = "n" if r["n"] is not None and r["collision"] != "coupled_ll" else "rho"
     name = "n(θ)" if var == "n" else "ρ_p(θ)"
     recs = pick_records(r, d)
     fig, axes = plt.subplots(1, r["ns"], figsize=(5.5 * r["ns"], 4.4), layout="constrained",
@@ -272,6 +276,17 @@ def plot_charges(r, d, path):
     plt.close(fig)
 
 
+def plot_decay(ax, t, y, i0, i1, col, lab, fit_label):
+    """y on a log scale (points; negative values as crosses of |y|) with its exponential fit on
+    records [i0, i1), labelled fit_label(gamma)."""
+    g, amp = fit_rate(t, y, i0, i1)
+    neg = y < 0
+    ax.semilogy(t[~neg], y[~neg], ".", ms=3, color=col, label=f"{lab} > 0")
+    if neg.any():
+        ax.semilogy(t[neg], -y[neg], "x", ms=3, color=col, label=f"{lab} < 0: |·|")
+    ax.semilogy(t[i0:i1], amp * np.exp(-g * t[i0:i1]), "-", color=col, lw=1.2, label=fit_label(g))
+
+
 def plot_entropy(r, d, path):
     t, i0, i1 = r["t"], d["i0"], d["i1"]
     fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
@@ -300,13 +315,8 @@ def plot_entropy(r, d, path):
     if "d_cl" in d:
         series.append(("classical: D = Σ∫ρ ln(ρ/ρ_eq)", d["d_cl"], "C1"))
     for lab, y, col in series:
-        g, amp = fit_rate(t, y, i0, i1)
-        neg = y < 0
-        ax_b.semilogy(t[~neg], y[~neg], ".", ms=3, color=col, label=f"{lab} > 0")
-        if neg.any():
-            ax_b.semilogy(t[neg], -y[neg], "x", ms=3, color=col, label=f"{lab} < 0: |·|")
-        ax_b.semilogy(t[i0:i1], amp * np.exp(-g * t[i0:i1]), "-", color=col, lw=1.2,
-                      label=f"fit γ_S = {g:.4g} = {g / g_q:.3f} γ_q")
+        plot_decay(ax_b, t, y, i0, i1, col, lab,
+                   lambda g: f"fit γ_S = {g:.4g} = {g / g_q:.3f} γ_q")
     ax_b.axvspan(t[i0], t[i1 - 1], color="0.9", zorder=0)
     ax_b.set(xlabel="t̄ = λ²t", ylabel="entropy deficit",
              title=f"(b) deficit; {window_text(t, d)};\nγ_q = γ(δq_{i_q}, species {a_q}) "
@@ -345,6 +355,66 @@ def plot_beta(r, path):
     plt.close(fig)
 
 
+# The paper's Fig. 2 time scales (Durnin, Bhaseen, Doyon 2021): 1/gamma of delta q_4 and delta s.
+PAPER_INV_GAMMA = {4: 3.58e7, "s": 1.71e7}
+
+
+def plot_phi6_paper(r, d, prefix):
+    """phi6 runs: the paper's Fig. 1 (n(theta) at several tbar; beta_2, beta_4, beta_6 versus
+    tbar) and Fig. 2 (delta s and delta q_4 on a log scale with fitted rates) as PREFIX_fig1.png
+    and PREFIX_fig2.png. The betas are the run's fitted ones (output.fit_betas on charges
+    including 2, 4, 6: cosh theta, cosh 2 theta, cosh 3 theta)."""
+    t = r["t"]
+    fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+    cmap = plt.get_cmap("viridis")
+    recs = pick_records(r, d)
+    for k, i in enumerate(recs):
+        ax_a.plot(r["theta"], r["n"][i, 0], color=cmap(k / max(1, len(recs) - 1)),
+                  label=f"t̄ = {t[i]:.3g}")
+    ax_a.set(xlabel="rapidity θ", ylabel="n(θ)", title="(a) occupation at several t̄ = λ²t")
+    ax_a.set_xlim(-3.5, 3.5)
+    ax_a.grid(alpha=0.3)
+    ax_a.legend(fontsize="small")
+    charges = list(r["charges"])
+    if r["beta"] is not None:
+        tb = t if t[0] > 0 else t[1:]
+        off = len(t) - len(tb)
+        for i in (2, 4, 6):
+            if i in charges:
+                b = r["beta"][off:, 0, charges.index(i)]
+                ax_b.semilogx(tb, b, label=f"β_{i} (cosh {i // 2}θ) → {b[-1]:.4g}")
+        ax_b.legend(fontsize="small")
+    ax_b.set(xlabel="t̄ = λ²t", ylabel="fitted β_i", title="(b) GGE coefficients")
+    ax_b.grid(alpha=0.3, which="both")
+    fig.suptitle("phi6 quench (paper's Fig. 1)", fontsize="medium")
+    fig.savefig(prefix + "_fig1.png", dpi=110)
+    plt.close(fig)
+
+    # Each deviation fitted where it has fallen to 1e-2 .. 1e-5 (delta s, second order in the
+    # deviation: 1e-2 .. 1e-8) of its initial value: past the transient, above the last record's
+    # own error (docs/validation.md; tests/cli/check_phi6_rate.py uses the same windows).
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    series = [("δs = s(final) − s(t̄)", d["d_yy"], "C0", "s", 1e-8)]
+    if 4 in charges:
+        k = d["labels"].index((0, 4))
+        series.append(("δq_4 = q_4(t̄) − q_4(final)", d["dq"][k], "C1", 4, 1e-5))
+    for lab, y, col, key, lo in series:
+        a = np.abs(y)
+        inside = np.nonzero((a < 1e-2 * a[0]) & (a > lo * a[0]))[0]
+        i0, i1 = (inside[0], inside[-1] + 1) if len(inside) else (0, 0)
+        plot_decay(ax, t, y, i0, i1, col, lab,
+                   lambda g, key=key, i0=i0, i1=i1: f"fit on {t[i0]:.3g} .. {t[i1 - 1]:.3g}: "
+                   f"1/γ = {1 / g:.4g} (paper {PAPER_INV_GAMMA[key]:.3g})")
+    ax.set(xlabel="t̄ = λ²t", ylabel="deviation from the final state",
+           title=f"phi6 quench (paper's Fig. 2), coefficients "
+                 f"{r['attrs'].get('collision.coefficients', '?')}")
+    ax.set_ylim(bottom=max(ax.get_ylim()[0], 1e-16))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize="small")
+    fig.savefig(prefix + "_fig2.png", dpi=110)
+    plt.close(fig)
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -361,6 +431,8 @@ def main(argv):
     plot_entropy(r, d, prefix + "_entropy.png")
     if r["beta"] is not None:
         plot_beta(r, prefix + "_beta.png")
+    if r["collision"] == "phi6" and r["n"] is not None:
+        plot_phi6_paper(r, d, prefix)
     return 0
 
 

@@ -100,47 +100,69 @@ int ghdk_coll_project(const struct ghdk_coll *c, const struct ghdk_model *m,
 
 /* Relaxation rates without time stepping (ghdk rates; physics.md 5, docs/theory.md). */
 
+/** How the finite-difference steps h_j of the linearisation scale with the reference rho_j. */
+enum ghdk_rates_step {
+  /** Both below with the step check (check_step must be set, else METRIC): the one whose
+   * doubled step changes S less. */
+  GHDK_RATES_STEP_AUTO,
+  /** h_j = step sqrt(rho_j max rho): the same size at every node in the entropy metric, so that
+   * rounding and an inner solve's noise (relaxation: charges to 1e-12) are alike in every column;
+   * in tails where h_j >> rho_j a nonlinear kernel leaves its linear regime. */
+  GHDK_RATES_STEP_METRIC,
+  /** h_j = step rho_j: linear at every node however small rho_j, but rounding / h_j grows as
+   * rho_j falls, so the window must not hold more than ~25 decades of rho_p (phi6 at low T). */
+  GHDK_RATES_STEP_RELATIVE
+};
+
 /** Input of ghdk_rates_new. */
 struct ghdk_rates_inp {
   struct ghdk_coll *coll; /**< the kernel; its rhs is called 2 (ns n) times per step size */
   struct ghdk_tba *tba;   /**< TBA workspace on the kernel's model and grid (borrowed) */
   const double *rho0;     /**< initial state (stacked): its invariants fix the reference state */
-  double step;            /**< finite-difference step h_j = step sqrt(rho_j max rho); 0: 1e-4 */
-  int check_step;         /**< also linearise with 2 step and report the difference (fd_error) */
+  double step;            /**< finite-difference step (see step_mode); 0: 1e-4 */
+  enum ghdk_rates_step step_mode;
+  int check_step;  /**< also linearise with 2 step and report the difference (fd_error) */
   double fd_error; /**< without check_step: the error of L to assume (e.g. fd_error of the same
                         problem on another window) in the thresholds below; 0: none */
-  double zero_tol; /**< zero modes: |lambda| <= zero_tol max|lambda|; 0: max(1e-9,
-                        100 fd_error) */
+  double zero_tol; /**< zero modes (reference not a GGE): |lambda| <= zero_tol max|lambda|; 0:
+                        max(1e-9, 100 fd_error), at most 1e-3 */
   size_t ncharge;  /**< charges h_i of C, B, Gamma (0: none) */
   const int *charges;
 };
 
 /** One eigenmode of the linearised collision operator L. */
 struct ghdk_rate_mode {
-  double rate;   /**< -Re lambda, in units of 1/tbar (> 0: decays) */
-  double imag;   /**< Im lambda (0 when L is symmetric in the metric) */
-  int zero;      /**< 1 for a zero mode (|lambda| <= zero_tol max|lambda|) */
-  int parity;    /**< +1 even, -1 odd under theta -> -theta, 0 mixed (no symmetry) */
-  double weight; /**< |c|^2, c the coefficient of the unit mode in the expansion of
-                      U (rho0 - rho_ref) (U: metric factor, |U x|^2 the entropy metric) */
-  double edge;   /**< fraction of the unit mode's weight on the outer 10% of the window */
+  double rate;    /**< -Re lambda, in units of 1/tbar (> 0: decays) */
+  double imag;    /**< Im lambda (0 when L is symmetric in the metric) */
+  int zero;       /**< 1 for a zero mode (see ghdk_rates_new) */
+  double tangent; /**< fraction of the unit mode in the span of the invariants' tangents d rho_p /
+                       d beta_k (GGE reference; NaN otherwise) */
+  int parity;     /**< +1 even, -1 odd under theta -> -theta, 0 mixed (no symmetry) */
+  double weight;  /**< |c|^2, c the coefficient of the unit mode in the expansion of
+                       U (rho0 - rho_ref) (U: metric factor, |U x|^2 the entropy metric) */
+  double edge;    /**< fraction of the unit mode's weight on the outer 10% of the window */
 };
 
 /** The spectrum of L = dI/d rho_p at the kernel's fixed point, and derived rates. */
 struct ghdk_rates {
-  size_t size;                 /**< ns n: unknowns and modes */
-  size_t ninv;                 /**< collision invariants the kernel declares */
-  double *rho_ref;             /**< reference state: ghdk_coll_equilibrium of rho0 (owned) */
-  int gge;                     /**< 1 if the reference is a GGE (its beta are finite) */
-  double fixed_point_residual; /**< max|I(rho_ref)| / max|I(rho0)| */
-  double fd_step, fd_error;    /**< step and |S(2 step) - S(step)|_F / |S|_F (inp->fd_error
-                                    without check_step) */
-  const char *metric;          /**< "entropy" (Yang-Yang, the model's statistics, dressed) or
-                                    "classical" (Boltzmann): whichever makes L most symmetric */
-  double asymmetry;            /**< |S - S^T|_F / |S|_F of S = U L U^-1 in that metric */
-  int symmetric;               /**< symmetric eigensolver used (asymmetry within fd accuracy) */
-  int parity_split;            /**< even and odd sectors solved separately */
-  double parity_defect;        /**< |R S R - S|_F / |S|_F (NaN: grid not symmetric) */
+  size_t size;                                   /**< ns n: unknowns and modes */
+  size_t ninv;                                   /**< collision invariants the kernel declares */
+  struct ghdk_constraint inv[GHDK_COLL_MAX_INV]; /**< the invariants (charge, species) */
+  double *rho_ref;                    /**< reference state: ghdk_coll_equilibrium of rho0 (owned) */
+  int gge;                            /**< 1 if the reference is a GGE (its beta are finite) */
+  double beta_ref[GHDK_COLL_MAX_INV]; /**< its source W = sum_k beta_k h_k on the invariants */
+  double fixed_point_residual;        /**< max|I(rho_ref)| / max|I(rho0)| */
+  double fd_step, fd_error;           /**< step and |S(2 step) - S(step)|_F / |S|_F (inp->fd_error
+                                           without check_step) */
+  enum ghdk_rates_step step_mode;     /**< the steps used (METRIC or RELATIVE) */
+  double fd_error_other;              /**< AUTO: fd_error of the steps not used (NaN otherwise) */
+  int deflated;         /**< the invariants' tangents were split off exactly (GGE reference) */
+  const char *metric;   /**< "entropy" (Yang-Yang, the model's statistics, dressed) or
+                             "classical" (Boltzmann): whichever makes L most symmetric */
+  double asymmetry;     /**< |S - S^T|_F / |S|_F of S = U L U^-1 in that metric */
+  int symmetric;        /**< symmetric eigensolver used (asymmetry within fd accuracy) */
+  int parity_split;     /**< even and odd sectors solved separately */
+  double parity_defect; /**< |R S R - S|_F / |S|_F (NaN: grid not symmetric) */
   double max_imag, lambda_max; /**< largest |Im lambda| and |lambda| */
   double zero_tol;
   size_t nmode, nzero, nunstable; /**< modes, zero modes, non-zero modes with rate < 0 */
@@ -171,7 +193,13 @@ struct ghdk_rates {
 /** Linearise the kernel around the fixed point with the invariants of inp->rho0, by second-order
  * differences of its rhs column by column, and compute the spectrum in an entropy metric (parity
  * sectors, zero modes, overlaps with rho0 - rho_ref) and, around a GGE, C, B and Gamma. The
- * kernel's internal state (warm starts) changes; nothing else. *out owns the result. */
+ * kernel's internal state (warm starts) changes; nothing else. *out owns the result.
+ * Zero modes: around a GGE the tangents t_k = d rho_p/d beta_k of the family of fixed points are
+ * exact right null vectors of L; S is restricted to the complement of their span (S -> Q S Q,
+ * Q the orthogonal projector in the metric), which leaves the other eigenvalues unchanged and
+ * makes the zero modes the ninv modes in that span (tangent > 1/2), however small the physical
+ * rates are (phi6 at T = 0.1: 1e-6 of max|lambda|, below any threshold on |lambda|). Otherwise
+ * (coupled_ll) |lambda| <= zero_tol max|lambda|. */
 int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out);
 /** Free a result of ghdk_rates_new (NULL allowed). */
 void ghdk_rates_free(struct ghdk_rates *r);

@@ -848,7 +848,7 @@ int ghdk_phi6_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
    * M <= 2 m cosh((b - a)/2). Rows beyond, up to a full stencil, hold zeros or small values. */
   const double L = g->b - g->a;
   s->nc3 = (size_t)(acosh(sqrt(5.0 + 4.0 * cosh(L)) / 3.0) / s->hc) + HALF + 2;
-  s->nc4 = (size_t)(acosh(0.5 * cosh(0.5 * L)) / s->hc) + HALF + 2;
+  s->nc4 = (size_t)(acosh(fmax(0.5 * cosh(0.5 * L), 1.0)) / s->hc) + HALF + 2;
   s->nl = n + 2 * HALF;
   s->base = (struct ghdk_coll){.name = "phi6",
                                .ns = 1,
@@ -872,8 +872,9 @@ int ghdk_phi6_new(const struct ghdk_coll_inp *inp, struct ghdk_coll **out)
   s->e4 = malloc(s->nc4 * q * sizeof *s->e4);
   s->e33 = malloc(n * (n + 1) / 2 * sizeof *s->e33);
   s->e24 = malloc(s->nc3 * (2 * n - 1) * sizeof *s->e24);
-  /* Partner panels up to the widest separation in the window, b - a - delta0. */
-  s->ne42 = 2 * NGAUSS * ((size_t)((L - 2.0 * acosh(2.0)) / (PANEL * s->h)) + 1);
+  /* Partner panels up to the widest separation in the window, b - a - delta0 (one panel, all
+   * outside, in a window narrower than delta0: no 4->2 pair fits; nor does M = 4m in T4). */
+  s->ne42 = 2 * NGAUSS * ((size_t)(fmax(L - 2.0 * acosh(2.0), 0.0) / (PANEL * s->h)) + 1);
   s->e42 = malloc(s->ne42 * sizeof *s->e42);
   s->ngn = (s->nc3 - HALF) * NGAUSS;
   s->gn = malloc(s->ngn * sizeof *s->gn);

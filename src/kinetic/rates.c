@@ -56,17 +56,21 @@ static double fro_antisym(const gsl_matrix *a)
   return sqrt(s);
 }
 
-/* L (column j = dI/d rho_j) by second-order differences with h_j = step sqrt(rho_j rho_max): the
- * perturbation has the same size step sqrt(w rho_max) in the entropy metric for every node, so
- * the error of every column of S = U L U^-1 is alike. A relative step h_j = step rho_j would give
- * tail nodes perturbations far below the resolution of kernels that solve an inverse problem
- * (relaxation: charges to 1e-12), whose noise / h_j then dominates S. Central differences where
+/* L (column j = dI/d rho_j) by second-order differences. Metric steps h_j = step
+ * sqrt(rho_j rho_max): the perturbation has the same size step sqrt(w rho_max) in the entropy
+ * metric for every node, so the error of every column of S = U L U^-1 is alike; a relative step
+ * would give tail nodes perturbations far below the resolution of kernels that solve an inverse
+ * problem (relaxation: charges to 1e-12), whose noise / h_j then dominates S. But where
+ * h_j >> rho_j a kernel that is nonlinear in the occupations (phi6: products of up to six n
+ * interpolated from the same nodes, bounds on n e^F) is probed far outside its linear regime,
+ * which at low temperature swamps rates of 1e-3 max|lambda| and less: relative steps
+ * h_j = step rho_j stay linear everywhere (ghdk_rates_step). Central differences where
  * h_j <= rho_j / 2; one-sided (-3 I(rho) + 4 I(rho + h) - I(rho + 2h)) / 2h where the state is
  * too small to step down and stay positive. Each column is divided by the step actually taken
  * (difference of the perturbed values) to remove the rounding of rho_j + h_j. i0 = I(rho). */
 static int linearise(struct ghdk_coll *c, const struct ghdk_grid *g, const double *rho,
-                     const double *i0, double step, gsl_matrix *L, double *x, double *ip,
-                     double *im)
+                     const double *i0, double step, int relative, gsl_matrix *L, double *x,
+                     double *ip, double *im)
 {
   const size_t m = L->size1;
   double rmax = 0.0;
@@ -74,7 +78,7 @@ static int linearise(struct ghdk_coll *c, const struct ghdk_grid *g, const doubl
     rmax = fmax(rmax, rho[i]);
   memcpy(x, rho, m * sizeof *x);
   for (size_t j = 0; j < m; j++) {
-    const double h = step * sqrt(rho[j] * rmax);
+    const double h = relative ? step * rho[j] : step * sqrt(rho[j] * rmax);
     const int central = h <= 0.5 * rho[j];
     const double x1 = rho[j] + h, x2 = central ? rho[j] - h : rho[j] + 2.0 * h;
     x[j] = x1;
@@ -212,11 +216,32 @@ static void lift(const gsl_matrix *P, const gsl_vector *yb, double *y)
     gsl_vector_memcpy(&yv.vector, yb);
 }
 
+/* Fraction of y = yr + i yi (may be NULL) in the span of the orthonormal columns of V (NULL:
+ * NaN). */
+static double tangent_fraction(const gsl_matrix *V, const double *yr, const double *yi)
+{
+  if (!V)
+    return NAN;
+  double in = 0.0, tot = 0.0;
+  for (size_t i = 0; i < V->size1; i++)
+    tot += yr[i] * yr[i] + (yi ? yi[i] * yi[i] : 0.0);
+  for (size_t k = 0; k < V->size2; k++) {
+    double a = 0.0, b = 0.0;
+    for (size_t i = 0; i < V->size1; i++) {
+      a += gsl_matrix_get(V, i, k) * yr[i];
+      b += yi ? gsl_matrix_get(V, i, k) * yi[i] : 0.0;
+    }
+    in += a * a + b * b;
+  }
+  return tot > 0 ? in / tot : 0.0;
+}
+
 /* Spectrum of one sector block Sb = P^T S P (P NULL: the whole S), symmetric or not; appends
- * its modes to r->mode with the overlaps of d (delta rho in metric space). */
+ * its modes to r->mode with the overlaps of d (delta rho in metric space) and their fraction in
+ * the span of V (NULL: none). */
 static int solve_sector(struct ghdk_rates *r, const struct ghdk_grid *g, size_t ns,
                         const gsl_matrix *S, const gsl_matrix *P, int sector, int symmetric,
-                        const double *d)
+                        const double *d, const gsl_matrix *V)
 {
   const size_t m = S->size1, ms = P ? P->size2 : m;
   gsl_matrix *Sb = gsl_matrix_alloc(ms, ms), *tmp = P ? gsl_matrix_alloc(m, ms) : NULL;
@@ -261,6 +286,7 @@ static int solve_sector(struct ghdk_rates *r, const struct ghdk_grid *g, size_t 
       mode_shape(g, ns, yr, NULL, &mo->edge, &refl);
       mo->rate = -gsl_vector_get(ev, k);
       mo->imag = 0.0;
+      mo->tangent = tangent_fraction(V, yr, NULL);
       mo->weight = c * c;
       mo->parity = parity_label(sector, refl);
     }
@@ -301,6 +327,7 @@ static int solve_sector(struct ghdk_rates *r, const struct ghdk_grid *g, size_t 
       mode_shape(g, ns, yr, yi, &mo->edge, &refl);
       mo->rate = -GSL_REAL(lam);
       mo->imag = GSL_IMAG(lam);
+      mo->tangent = tangent_fraction(V, yr, yi);
       mo->weight = gsl_complex_abs2(gsl_vector_complex_get(cc, k));
       mo->parity = parity_label(sector, refl);
     }
@@ -322,7 +349,7 @@ static int solve_sector(struct ghdk_rates *r, const struct ghdk_grid *g, size_t 
  * theta -> -theta (within the finite-difference error), else as one block with the parity of
  * each mode measured. */
 static int spectrum(struct ghdk_rates *r, const struct ghdk_grid *g, size_t ns, const gsl_matrix *S,
-                    const double *d)
+                    const double *d, const gsl_matrix *V)
 {
   const size_t n = g->n, m = S->size1;
   const double mid = 0.5 * (g->a + g->b);
@@ -344,12 +371,12 @@ static int spectrum(struct ghdk_rates *r, const struct ghdk_grid *g, size_t ns, 
   const double tol = fmax(RATES_DEFECT_MIN, RATES_DEFECT_FD * r->fd_error);
   r->parity_split = grid_symmetric && r->parity_defect <= tol;
   if (!r->parity_split)
-    return solve_sector(r, g, ns, S, NULL, 0, r->symmetric, d);
+    return solve_sector(r, g, ns, S, NULL, 0, r->symmetric, d, V);
   for (int parity = 1; parity >= -1; parity -= 2) {
     gsl_matrix *P = sector_basis(ns, n, parity);
     if (!P)
       return GHDK_ERROR(GHDK_ERR_NOMEM, "rates: parity basis");
-    const int rc = solve_sector(r, g, ns, S, P, parity, r->symmetric, d);
+    const int rc = solve_sector(r, g, ns, S, P, parity, r->symmetric, d, V);
     gsl_matrix_free(P);
     GHDK_CHECK(rc);
   }
@@ -418,6 +445,124 @@ static void summarise(struct ghdk_rates *r)
   }
 }
 
+/* The metric in which L is most nearly symmetric: r->metric, r->asymmetry, *which, and U, Ui
+ * built for it. S and tmp are scratch. */
+static int choose_metric(struct ghdk_rates *r, struct ghdk_tba *tba, const double *nocc,
+                         const gsl_matrix *L, gsl_matrix *U, gsl_matrix *Ui, gsl_matrix *S,
+                         gsl_matrix *tmp, enum metric *which)
+{
+  double best = INFINITY;
+  r->metric = NULL;
+  for (int k = 0; k < NMETRIC; k++) {
+    const int rc = build_metric((enum metric)k, tba, r->rho_ref, nocc, U, Ui);
+    if (rc == GHDK_ERR_DOMAIN) /* 1 - n T singular: no such metric here */
+      continue;
+    GHDK_CHECK(rc);
+    similarity(U, L, Ui, S, tmp);
+    const double a = fro_antisym(S) / fro(S);
+    if (a < best) {
+      best = a;
+      *which = (enum metric)k;
+      r->metric = metric_names[k];
+    }
+  }
+  if (!r->metric)
+    return GHDK_ERROR(GHDK_ERR_DOMAIN, "rates: no entropy metric at the reference state");
+  r->asymmetry = best;
+  return build_metric(*which, tba, r->rho_ref, nocc, U, Ui);
+}
+
+/* |U (L2 - L) U^-1|_F / |U L U^-1|_F (L2 is overwritten). */
+static double step_error(const gsl_matrix *U, const gsl_matrix *Ui, const gsl_matrix *L,
+                         gsl_matrix *L2, gsl_matrix *S, gsl_matrix *tmp)
+{
+  gsl_matrix_sub(L2, L);
+  similarity(U, L2, Ui, S, tmp);
+  const double e = fro(S);
+  similarity(U, L, Ui, S, tmp);
+  return e / fro(S);
+}
+
+/* d rho_p/d beta of a source term with dressed charge hdr, around the occupation set in tba:
+ * n (1 - T n)^-1 (-rho_s f hdr) (from d eps/d beta = hdr, dn = -n f d eps, rho_p = n rho_s). */
+static int tangent(struct ghdk_tba *tba, size_t m, const double *hdr, const double *rho_s,
+                   const double *f, const double *nocc, double *dr)
+{
+  for (size_t k = 0; k < m; k++)
+    dr[k] = -rho_s[k] * f[k] * hdr[k];
+  GHDK_CHECK(ghdk_tba_dress(tba, dr, dr));
+  for (size_t k = 0; k < m; k++)
+    dr[k] *= nocc[k];
+  return GHDK_OK;
+}
+
+/* Columns of V: orthonormal basis (metric space) of the tangents U d rho_p/d beta_k of the
+ * kernel's invariants at the reference GGE (occupation nocc, state density rho_s). */
+static int invariant_tangents(const struct ghdk_coll *c, struct ghdk_tba *tba, const double *nocc,
+                              const double *rho_s, const gsl_matrix *U, gsl_matrix *V)
+{
+  const struct ghdk_model *mo = ghdk_tba_model(tba);
+  const struct ghdk_grid *g = ghdk_tba_grid(tba);
+  const size_t n = g->n, m = V->size1;
+  double *h = malloc(m * sizeof *h), *f = malloc(m * sizeof *f), *dr = malloc(m * sizeof *dr);
+  int rc = h && f && dr ? GHDK_OK : GHDK_ERROR(GHDK_ERR_NOMEM, "rates: tangents");
+  for (size_t k = 0; k < m && !rc; k++)
+    f[k] = 1.0 - ghdk_stat_sigma(mo->statistics(mo, k / n)) * nocc[k];
+  if (!rc)
+    rc = ghdk_tba_set_occupation(tba, nocc);
+  for (size_t q = 0; q < c->ninv && !rc; q++) {
+    const struct ghdk_constraint *k = &c->inv[q];
+    for (size_t i = 0; i < m; i++)
+      h[i] = k->species_mask == 0 || (k->species_mask >> (i / n)) & 1u
+                 ? mo->charge(mo, i / n, k->charge, g->theta[i % n])
+                 : 0.0;
+    rc = ghdk_tba_dress(tba, h, h);
+    if (!rc)
+      rc = tangent(tba, m, h, rho_s, f, nocc, dr);
+    if (rc)
+      break;
+    gsl_vector_const_view dv = gsl_vector_const_view_array(dr, m);
+    gsl_vector_view col = gsl_matrix_column(V, q);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, U, &dv.vector, 0.0, &col.vector);
+    /* Modified Gram-Schmidt, twice (the tangents of E and N are nearly parallel at low T). */
+    const double n0 = gsl_blas_dnrm2(&col.vector);
+    for (int pass = 0; pass < 2; pass++)
+      for (size_t p = 0; p < q; p++) {
+        gsl_vector_const_view vp = gsl_matrix_const_column(V, p);
+        double a;
+        gsl_blas_ddot(&vp.vector, &col.vector, &a);
+        gsl_blas_daxpy(-a, &vp.vector, &col.vector);
+      }
+    const double n1 = gsl_blas_dnrm2(&col.vector);
+    if (!(n1 > 1e-8 * n0))
+      rc = GHDK_ERROR(GHDK_ERR_DOMAIN, "rates: the tangents of the invariants are dependent");
+    else
+      gsl_vector_scale(&col.vector, 1.0 / n1);
+  }
+  free(h), free(f), free(dr);
+  return rc;
+}
+
+/* S -> Q S Q, Q = 1 - V V^T: with S V = 0 (V right null vectors), S in the basis (V, W) is block
+ * triangular, and W^T S W, the block Q S Q acts on, holds every other eigenvalue unchanged. */
+static int deflate(gsl_matrix *S, const gsl_matrix *V)
+{
+  const size_t m = S->size1, k = V->size2;
+  gsl_matrix *A = gsl_matrix_alloc(k, m), *B = gsl_matrix_alloc(m, k);
+  if (!A || !B) {
+    gsl_matrix_free(A);
+    gsl_matrix_free(B);
+    return GHDK_ERROR(GHDK_ERR_NOMEM, "rates: deflation");
+  }
+  gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, V, S, 0.0, A);    /* V^T S */
+  gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, V, A, 1.0, S); /* (1 - V V^T) S */
+  gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, S, V, 0.0, B);  /* S V */
+  gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, B, V, 1.0, S);   /* ... (1 - V V^T) */
+  gsl_matrix_free(A);
+  gsl_matrix_free(B);
+  return GHDK_OK;
+}
+
 /* C, B and Gamma = B C^-1 on the charges of r, around the GGE rho (occupation nocc, state
  * density rho_s): C_ij = d<q_i>/d beta_j = -sum w rho_p f h_i^dr h_j^dr (dressing
  * (1 - T n) h^dr = h), d rho_p/d beta_j = n (1 - T n)^-1 (-rho_s f h_j^dr) (from d eps/d beta_j =
@@ -461,11 +606,7 @@ static int boltzmann(struct ghdk_rates *r, struct ghdk_tba *tba, const gsl_matri
       r->C[i * nq + j] = -s;
     }
   for (size_t j = 0; j < nq && !rc; j++) {
-    for (size_t k = 0; k < m; k++)
-      dr[k] = -rho_s[k] * f[k] * hdr[j * m + k];
-    rc = ghdk_tba_dress(tba, dr, dr);
-    for (size_t k = 0; k < m && !rc; k++)
-      dr[k] *= nocc[k];
+    rc = tangent(tba, m, hdr + j * m, rho_s, f, nocc, dr);
     gsl_vector_const_view dv = gsl_vector_const_view_array(dr, m);
     gsl_vector_view lv = gsl_vector_view_array(ldr, m);
     gsl_blas_dgemv(CblasNoTrans, 1.0, L, &dv.vector, 0.0, &lv.vector);
@@ -541,6 +682,7 @@ int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out)
     return GHDK_ERROR(GHDK_ERR_NOMEM, "rates");
   r->size = m;
   r->ninv = c->ninv;
+  memcpy(r->inv, c->inv, sizeof r->inv);
   r->fd_step = inp->step > 0 ? inp->step : RATES_STEP;
   r->ncharge = inp->ncharge;
   if (inp->ncharge)
@@ -562,8 +704,10 @@ int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out)
     rc = ghdk_coll_equilibrium(c, tba, inp->rho0, r->rho_ref, beta);
   if (!rc) {
     r->gge = 1;
-    for (size_t k = 0; k < c->ninv; k++)
+    for (size_t k = 0; k < c->ninv; k++) {
       r->gge &= isfinite(beta[k]) != 0;
+      r->beta_ref[k] = beta[k];
+    }
     for (size_t i = 0; i < m && !rc; i++)
       if (!(r->rho_ref[i] >= DBL_MIN))
         rc = GHDK_ERROR(GHDK_ERR_DOMAIN,
@@ -584,57 +728,70 @@ int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out)
       a0 = fmax(a0, fabs(ip[i])), a1 = fmax(a1, fabs(i0[i]));
     r->fixed_point_residual = a0 > 0 ? a1 / a0 : a1;
   }
-  if (!rc)
-    rc = linearise(c, g, r->rho_ref, i0, r->fd_step, L, x, ip, im);
-  if (!rc && inp->check_step)
-    rc = linearise(c, g, r->rho_ref, i0, 2.0 * r->fd_step, L2, x, ip, im);
-  /* The metric in which L is most nearly symmetric. */
-  double best = INFINITY;
+  /* Candidate step rules: AUTO tries both and keeps the one whose doubled step moves S less. */
+  const int automatic = inp->step_mode == GHDK_RATES_STEP_AUTO && inp->check_step;
+  r->step_mode = inp->step_mode == GHDK_RATES_STEP_RELATIVE ? GHDK_RATES_STEP_RELATIVE
+                                                            : GHDK_RATES_STEP_METRIC;
+  r->fd_error_other = NAN;
   enum metric which = METRIC_ENTROPY;
-  for (int k = 0; k < NMETRIC && !rc; k++) {
-    rc = build_metric((enum metric)k, tba, r->rho_ref, nocc, U, Ui);
-    if (rc == GHDK_ERR_DOMAIN) { /* 1 - n T singular: no such metric here */
-      rc = GHDK_OK;
-      continue;
+  if (!rc)
+    rc = linearise(c, g, r->rho_ref, i0, r->fd_step, r->step_mode == GHDK_RATES_STEP_RELATIVE, L, x,
+                   ip, im);
+  if (!rc && inp->check_step)
+    rc = linearise(c, g, r->rho_ref, i0, 2.0 * r->fd_step, r->step_mode == GHDK_RATES_STEP_RELATIVE,
+                   L2, x, ip, im);
+  if (!rc)
+    rc = choose_metric(r, tba, nocc, L, U, Ui, S, tmp, &which);
+  if (!rc)
+    r->fd_error = inp->check_step ? step_error(U, Ui, L, L2, S, tmp) : inp->fd_error;
+  if (!rc && automatic) {
+    gsl_matrix *La = gsl_matrix_alloc(m, m), *L2a = gsl_matrix_alloc(m, m);
+    rc = La && L2a ? GHDK_OK : GHDK_ERROR(GHDK_ERR_NOMEM, "rates: matrices of size %zu", m);
+    if (!rc)
+      rc = linearise(c, g, r->rho_ref, i0, r->fd_step, 1, La, x, ip, im);
+    if (!rc)
+      rc = linearise(c, g, r->rho_ref, i0, 2.0 * r->fd_step, 1, L2a, x, ip, im);
+    if (!rc) {
+      const double e = step_error(U, Ui, La, L2a, S, tmp);
+      if (e < r->fd_error) {
+        gsl_matrix_memcpy(L, La);
+        gsl_matrix_add(L2a, La); /* step_error left L2a - La */
+        r->fd_error_other = r->fd_error;
+        r->step_mode = GHDK_RATES_STEP_RELATIVE;
+        rc = choose_metric(r, tba, nocc, L, U, Ui, S, tmp, &which);
+        if (!rc)
+          r->fd_error = step_error(U, Ui, L, L2a, S, tmp);
+      } else
+        r->fd_error_other = e;
     }
-    if (rc)
-      break;
+    gsl_matrix_free(La);
+    gsl_matrix_free(L2a);
+  }
+  gsl_matrix *V = NULL;
+  if (!rc) {
     similarity(U, L, Ui, S, tmp);
-    const double a = fro_antisym(S) / fro(S);
-    if (a < best) {
-      best = a;
-      which = (enum metric)k;
-      r->metric = metric_names[k];
-    }
-  }
-  if (!rc && !r->metric)
-    rc = GHDK_ERROR(GHDK_ERR_DOMAIN, "rates: no entropy metric at the reference state");
-  if (!rc) {
-    r->asymmetry = best;
-    rc = build_metric(which, tba, r->rho_ref, nocc, U, Ui);
-  }
-  if (!rc) {
-    if (inp->check_step) {
-      gsl_matrix_sub(L2, L);
-      similarity(U, L2, Ui, S, tmp);
-      const double e = fro(S);
-      similarity(U, L, Ui, S, tmp);
-      r->fd_error = e / fro(S);
-    } else {
-      similarity(U, L, Ui, S, tmp);
-      r->fd_error = inp->fd_error;
-    }
     r->symmetric = r->asymmetry <= fmax(RATES_DEFECT_MIN, RATES_DEFECT_FD * r->fd_error);
     r->zero_tol = inp->zero_tol > 0
                       ? inp->zero_tol
                       : fmin(RATES_ZERO_MAX, fmax(RATES_ZERO_MIN, RATES_ZERO_FD * r->fd_error));
+    if (r->gge && c->ninv) {
+      V = gsl_matrix_alloc(m, c->ninv);
+      rc = V ? invariant_tangents(c, tba, nocc, rho_s, U, V)
+             : GHDK_ERROR(GHDK_ERR_NOMEM, "rates: tangents");
+      if (!rc)
+        rc = deflate(S, V);
+      r->deflated = !rc;
+    }
+  }
+  if (!rc) {
     /* delta rho in metric space: d = U (rho_0 - rho_ref). */
     for (size_t i = 0; i < m; i++)
       x[i] = inp->rho0[i] - r->rho_ref[i];
     gsl_vector_view xv = gsl_vector_view_array(x, m), dv = gsl_vector_view_array(d, m);
     gsl_blas_dgemv(CblasNoTrans, 1.0, U, &xv.vector, 0.0, &dv.vector);
-    rc = spectrum(r, g, c->ns, S, d);
+    rc = spectrum(r, g, c->ns, S, d, V);
   }
+  gsl_matrix_free(V);
   if (!rc) {
     for (size_t k = 0; k < r->nmode; k++) {
       r->lambda_max = fmax(r->lambda_max, hypot(r->mode[k].rate, r->mode[k].imag));
@@ -642,7 +799,8 @@ int ghdk_rates_new(const struct ghdk_rates_inp *inp, struct ghdk_rates **out)
     }
     for (size_t k = 0; k < r->nmode; k++) {
       struct ghdk_rate_mode *mo = &r->mode[k];
-      mo->zero = hypot(mo->rate, mo->imag) <= r->zero_tol * r->lambda_max;
+      mo->zero = r->deflated ? mo->tangent > 0.5
+                             : hypot(mo->rate, mo->imag) <= r->zero_tol * r->lambda_max;
       r->nzero += (size_t)mo->zero;
     }
     qsort(r->mode, r->nmode, sizeof *r->mode, mode_order);

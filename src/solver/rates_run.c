@@ -62,15 +62,17 @@ static int rates_window(const struct ghdk_problem *p, double scale, const struct
   if (!rc)
     rc = ghdk_initial_state(&q, &s, rho0);
   if (!rc)
-    rc = ghdk_rates_new(&(struct ghdk_rates_inp){.coll = c,
-                                                 .tba = s.tba,
-                                                 .rho0 = rho0,
-                                                 .check_step = !ref,
-                                                 .fd_error = ref ? ref->fd_error : 0.0,
-                                                 .zero_tol = ref ? ref->zero_tol : 0.0,
-                                                 .ncharge = ref ? 0 : q.ncharge,
-                                                 .charges = q.charges},
-                        &w->r);
+    rc = ghdk_rates_new(
+        &(struct ghdk_rates_inp){.coll = c,
+                                 .tba = s.tba,
+                                 .rho0 = rho0,
+                                 .check_step = !ref,
+                                 .step_mode = ref ? ref->step_mode : GHDK_RATES_STEP_AUTO,
+                                 .fd_error = ref ? ref->fd_error : 0.0,
+                                 .zero_tol = ref ? ref->zero_tol : 0.0,
+                                 .ncharge = ref ? 0 : q.ncharge,
+                                 .charges = q.charges},
+        &w->r);
   free(rho0);
   ghdk_coll_free(c);
   ghdk_setup_free(&s);
@@ -110,10 +112,16 @@ static void print_spectrum(FILE *f, const struct ghdk_rates *r)
   fprintf(f, "zero modes: %zu", r->nzero);
   if (r->parity_split)
     fprintf(f, " (%zu even, %zu odd)", zs[0], zs[1]);
-  fprintf(f,
-          ", |lambda| <= %.1e max|lambda| (max|lambda| = %.6g); the kernel declares %zu "
-          "collision invariants\n",
-          r->zero_tol, r->lambda_max, r->ninv);
+  if (r->deflated)
+    fprintf(f,
+            ", the tangents d rho_p/d beta_k of the %zu declared collision invariants, split off "
+            "exactly (max|lambda| = %.6g)\n",
+            r->ninv, r->lambda_max);
+  else
+    fprintf(f,
+            ", |lambda| <= %.1e max|lambda| (max|lambda| = %.6g); the kernel declares %zu "
+            "collision invariants\n",
+            r->zero_tol, r->lambda_max, r->ninv);
   fprintf(f, "  largest |lambda| of a zero mode %.2e max|lambda|, smallest non-zero %.2e\n", zmax,
           nzmin);
   if (r->nzero <= RATES_SHOW) {
@@ -278,11 +286,31 @@ int ghdk_print_rates(const struct ghdk_problem *p, FILE *f)
           r->gge ? "GGE (thermal state with the invariants of rho_0)"
                  : "the kernel's own fixed point (not a GGE)",
           r->fixed_point_residual);
+  if (r->gge) {
+    struct ghdk_model *m = NULL;
+    if (ghdk_model_new(&p->model, &m) == GHDK_OK) {
+      fprintf(f, "  its source W = sum_k beta_k h_k:");
+      for (size_t k = 0; k < r->ninv; k++) {
+        char buf[32];
+        fprintf(f, " beta = %.10g on %s", r->beta_ref[k],
+                m->charge_name(m, r->inv[k].charge, buf, sizeof buf));
+      }
+      fputc('\n', f);
+      ghdk_model_free(m);
+    }
+  }
   fprintf(f,
-          "linearisation: second-order differences of the kernel's rhs, step h_j = %g "
-          "sqrt(rho_j max rho) (the same size at every node in the entropy metric); step x2 "
-          "changes S by %.2e (relative)\n",
-          r->fd_step, r->fd_error);
+          "linearisation: second-order differences of the kernel's rhs, step h_j = %g %s; step x2 "
+          "changes S by %.2e (relative)",
+          r->fd_step,
+          r->step_mode == GHDK_RATES_STEP_RELATIVE
+              ? "rho_j (relative: linear however small rho_j)"
+              : "sqrt(rho_j max rho) (the same size at every node in the entropy metric)",
+          r->fd_error);
+  if (!isnan(r->fd_error_other))
+    fprintf(f, ", %.2e with the %s steps", r->fd_error_other,
+            r->step_mode == GHDK_RATES_STEP_RELATIVE ? "metric" : "relative");
+  fputc('\n', f);
   fprintf(f, "metric: %s, |S - S^T| / |S| = %.2e -> %s", r->metric, r->asymmetry,
           r->symmetric ? "symmetric eigensolver\n" : "nonsymmetric eigensolver");
   if (!r->symmetric)

@@ -19,6 +19,10 @@ ghdk_bad_deck_test(negative_temperature
 ghdk_bad_deck_test(zero_grid "^ghdk: zero_grid\\.lua: key 'grid\\.N' = 0 out of range")
 ghdk_bad_deck_test(os_execute
                    "^ghdk: os_execute\\.lua:4: attempt to index a nil value \\(global 'os'\\) \\(decks are sandboxed")
+ghdk_bad_deck_test(string_find
+                   "^ghdk: string_find\\.lua:5: attempt to call a nil value \\(method 'find'\\) \\(decks are sandboxed")
+ghdk_bad_deck_test(huge_grid
+                   "^ghdk: huge_grid\\.lua: space\\.nx x grid\\.N x model\\.species = 1000000 x 1048576 x 1 is more than 268435456 values")
 ghdk_bad_deck_test(io_open
                    "^ghdk: io_open\\.lua:4: attempt to index a nil value \\(global 'io'\\) \\(decks are sandboxed")
 
@@ -45,6 +49,13 @@ add_test(NAME cli_phi6_rate
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_rate.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_rate PROPERTIES LABELS slow TIMEOUT 1800)
+
+# phi6, SM Fig. 3: the low-temperature rate of ghdk rates is activated with energy 3 m, both
+# coefficient sets (tests/cli/check_phi6_gamma.py states the tolerances; slow).
+add_test(NAME cli_phi6_gamma
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_gamma.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_phi6_gamma PROPERTIES LABELS slow TIMEOUT 1800)
 
 # Checkpoints and restarts: SIGKILL and SIGINT mid-run, restart bit-for-bit, hostile checkpoints
 # and outputs (tests/cli/check_restart.py), for an Adams ghd run and a BDF run with collisions.
