@@ -8,7 +8,9 @@ Time-dependent inhomogeneous runs (kind ghd: nx > 1, at least 3 records): (a) x-
 density q_0 per species, (b) the rapidity distribution integrated over x, int rho_p dx (the
 time-of-flight momentum distribution of a trapped gas), at about six times per species (with
 one species also the occupation n(theta) at the centre cell), (c) the change of the total
-charges int q_i dx per species and (d) of the entropy, versus time. Other files: for nx > 1,
+charges int q_i dx per species (with a trap also the total energy int (q_2 + V q_0) dx), (d) of
+the entropy and, with several species, (e) the difference D of their local rapidity shapes,
+versus time. Other files: for nx > 1,
 (a) the first tracked charge density versus x per species and (b) n (rho_p if n was not written)
 versus theta at a few cells from the centre towards the edge, at the last record; for nx == 1,
 (a) n(theta) and (b) rho_p(theta) per species at the first and last record (postprocess/quench.py
@@ -90,7 +92,7 @@ def plot_evolution(ds, fig_path):
     cmap = plt.get_cmap("viridis")
     tlab = f"time {scaling} ({units})"
 
-    ncol = max(2, ns)
+    ncol = max(2, ns) + (ns > 1)
     fig, axes = plt.subplots(3, ncol, figsize=(5.6 * ncol, 12.5), layout="constrained")
     i0 = list(charges).index(0) if 0 in charges else 0
     dens = f"q_{charges[i0]}"
@@ -157,8 +159,18 @@ def plot_evolution(ds, fig_path):
     bc = getattr(ds, "space.boundary", "")
     force = getattr(ds, "potential", "none") != "none"
     note = "periodic, no force: N, P, E conserved" if bc == "periodic" and not force else \
-        "a potential: the kinetic energy Σθ² alone is not conserved" if force else \
+        "a potential: the kinetic energy alone is not conserved" if force else \
         f"{bc} boundaries: totals change by the boundary fluxes"
+    # With a trap the conserved energy is sum_a int (q_2 + V q_0) dx (h_2 the energy, h_0 the
+    # particle number); its change relative to sum_a int (|q_2| + |V q_0|) dx.
+    if "potential" in ds.variables and 0 in charges and 2 in charges:
+        k0, k2 = list(charges).index(0), list(charges).index(2)
+        pot = ds["potential"][:].data
+        e = ((q[:, :, :, k2] + pot * q[:, :, :, k0]).sum(axis=(1, 2))) * dx
+        esc = ((np.abs(q[:, :, :, k2]) + np.abs(pot * q[:, :, :, k0])).sum(axis=(1, 2)) * dx).max()
+        de = np.abs(e[1:] - e[0]) / esc
+        ax.semilogy(time[1:], np.maximum(de, tiny), "k-", lw=2,
+                    label=f"total energy ∫(q_2 + V q_0) dx: max {de.max():.1e}")
     ax.set_ylim(bottom=max(ax.get_ylim()[0], 1e-17))
     ax.set(xlabel=tlab, ylabel="|Q_i(t) − Q_i(0)| / max_t Σ_a ∫|q_i| dx",
            title=f"(c) change of the totals Q_i = ∫ q_i dx\n({note})")
@@ -179,8 +191,29 @@ def plot_evolution(ds, fig_path):
                  "(growth without collisions: numerical diffusion)")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
-    for ax in axes[2, 2:]:
-        ax.set_axis_off()
+    # (e) with several species: how far their local rapidity shapes differ, the quantity
+    # inter-species collisions (coupled_ll) relax while the species' different couplings make
+    # them dephase. D = sum_x w(x) int |rho_a/N_a(x) - rho_0/N_0(x)| dtheta / sum_x w(x), with
+    # w(x) the local density of the pair: the tails' empty cells do not count.
+    if ns > 1:
+        ax = axes[2, 2]
+        wt = ds["theta_weight"][:].data
+        nloc = np.maximum((rho * wt).sum(axis=3), tiny)  # (time, species, x)
+        shape = rho / nloc[..., None]
+        for a in range(1, ns):
+            pair = nloc[:, 0] + nloc[:, a]
+            dist = (np.abs(shape[:, a] - shape[:, 0]) * wt).sum(axis=2)
+            dd = (dist * pair).sum(axis=1) / pair.sum(axis=1)
+            ax.plot(time, dd, color=f"C{a}", label=f"{sp[a]} vs {sp[0]}: {dd[0]:.3g} → {dd[-1]:.3g}")
+        ax.set(xlabel=tlab, ylabel="D(t)",
+               title=f"(e) species' local rapidity shapes differ by D\n"
+                     f"(collisions: {coll}; without, the species dephase)")
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize="small")
+        ax.grid(alpha=0.3)
+    for row in range(3):
+        for ax in axes[row, (ns if row < 2 else 3):]:
+            ax.set_axis_off()
 
     history = getattr(ds, "history", "")
     title = f"{model}, {coll}, {nx} cells × {len(theta)} rapidities: {history}"

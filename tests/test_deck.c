@@ -345,8 +345,9 @@ static void test_errors(void)
   expect_error("load", "local f = load('return 1')\n", "(global 'load')");
   expect_error("dofile", "dofile('/etc/passwd')\n", "(global 'dofile')");
   expect_error("string_dump", "local s = string.dump(function() end)\n", "(field 'dump')");
-  expect_error("in_potential", "return { " LL TH "potential = function(x) return os.time() end }",
-               "sandboxed: no os, io, require, load, dofile) (in 'potential' at x = 0)");
+  expect_error(
+      "in_potential", "return { " LL TH "potential = function(x) return os.time() end }",
+      "sandboxed: no os, io, require, load, dofile, string patterns) (in 'potential' at x = 0)");
   expect_error("returns_number", "return 42\n", "the deck must return a table of keys, got number");
   expect_error("runtime_error", "\nerror('my message')\n", "runtime_error.lua:2: my message");
   char msg[2048];
@@ -366,6 +367,20 @@ static void test_errors(void)
                    &small,
                    "deck did not finish within 100000 instructions (infinite loop?) (in "
                    "'potential' at x = 0)");
+  /* W costs a few instructions at each of 8 x 64 points: far within each call's budget, but
+   * over a total of 10^4 (counted in steps of 1000 instructions, so the limit is exact to 1000). */
+  const struct ghdk_deck_limits total = {.max_total_instructions = 10000};
+  expect_error_lim("total_budget",
+                   "return { kind = 'ghd', model = { name = 'lieb_liniger' }, grid = { N = 64 }, "
+                   "space = { nx = 8 }, state = { type = 'source', W = function(x, theta) "
+                   "local s = 0; for i = 1, 10 do s = s + i end; return theta^2 end } }",
+                   0, NULL, &total, "deck and its functions took more than 10000 instructions");
+  const struct ghdk_deck_limits points = {.max_points = 511};
+  expect_error_lim("max_points",
+                   "return { kind = 'ghd', model = { name = 'lieb_liniger' }, grid = { N = 64 }, "
+                   "space = { nx = 8 }, state = { T = 1 } }",
+                   0, NULL, &points,
+                   "space.nx x grid.N x model.species = 8 x 64 x 1 is more than 511");
   const struct ghdk_deck_limits tight = {.max_bytes = 8u << 20};
   expect_error_lim("memory", "local t = {}\nfor i = 1, 1e8 do t[i] = i end\n", 0, NULL, &tight,
                    "deck uses too much memory (more than 8 MiB)");

@@ -19,6 +19,10 @@ ghdk_bad_deck_test(negative_temperature
 ghdk_bad_deck_test(zero_grid "^ghdk: zero_grid\\.lua: key 'grid\\.N' = 0 out of range")
 ghdk_bad_deck_test(os_execute
                    "^ghdk: os_execute\\.lua:4: attempt to index a nil value \\(global 'os'\\) \\(decks are sandboxed")
+ghdk_bad_deck_test(string_find
+                   "^ghdk: string_find\\.lua:5: attempt to call a nil value \\(method 'find'\\) \\(decks are sandboxed")
+ghdk_bad_deck_test(huge_grid
+                   "^ghdk: huge_grid\\.lua: space\\.nx x grid\\.N x model\\.species = 1000000 x 1048576 x 1 is more than 268435456 values")
 ghdk_bad_deck_test(io_open
                    "^ghdk: io_open\\.lua:4: attempt to index a nil value \\(global 'io'\\) \\(decks are sandboxed")
 
