@@ -149,12 +149,10 @@ static size_t records(int ncid)
 }
 
 /* Reader mode, run as a fresh process: "--reader PATH N" exits 0 if PATH opens and holds N
- * records, so the check sees what is on disk, not the writer's in-memory state. HDF5 (>= 1.10)
- * keeps the writer's file locked until nc_close; a reader of a running output opts out of the
- * lock, as postprocess/plot.py does. */
+ * records, so the check sees what is on disk, not the writer's in-memory state (the classic
+ * format takes no lock: a running output can be read). */
 static int reader(const char *path, const char *nrec)
 {
-  setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
   int ncid;
   if (nc_open(path, NC_NOWRITE, &ncid) != NC_NOERR)
     return 1;

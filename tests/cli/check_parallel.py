@@ -17,7 +17,8 @@ ghost cell (an O(rtol) or O(1) error) fails it.
 Cases at reduced resolution: cases/partition.lua (open and periodic boundaries, no collisions:
 Adams) and cases/newton_cradle.lua (walls, a potential, coupled_ll collisions: BDF with GMRES and
 the block preconditioner, forced so that one and two ranks run the same solver), also with
-periodic checkpoints (the state gathered to rank 0, CVODE and the per-thread kernels rebuilt)."""
+periodic checkpoints (the state gathered to rank 0, CVODE and the per-thread kernels rebuilt).
+In mpi mode also a failing run on 2 ranks (all stop, checkpoint written) and its restart."""
 import os
 import subprocess
 import sys
@@ -78,4 +79,28 @@ with tempfile.TemporaryDirectory() as tmp:
             check("%s %s: max |1 - 2| / max |1| = %.2e <= %.0e" % (name, var, err, tol),
                   x.shape == y.shape and err <= tol)
         da.close(), db.close()
+    if mode == "mpi":
+        # CVODE giving up on 2 ranks (time.max_steps): every rank stops together (none left
+        # waiting in a collective: the timeout), rank 0 writes the whole state's checkpoint, and
+        # a restart on 2 ranks completes the run with every record.
+        out, ckpt = os.path.join(tmp, "fail.nc"), os.path.join(tmp, "fail.ckpt")
+        cmd = [mpirun, "-np", "2", "--oversubscribe", ghdk, "run",
+               os.path.join(source, "cases", "partition.lua"), "--threads", "1", "-o", out,
+               "--quiet"]
+        for s in cases["partition"][:3] + ["time.n_out=4"]:
+            cmd += ["--set", s]
+        for extra, want, what in ((["--set", "time.max_steps=5"], 1, "CVODE gives up"),
+                                  (["--restart", ckpt], 0, "restart")):
+            try:
+                r = subprocess.run(cmd + extra, capture_output=True, text=True, env=env,
+                                   timeout=300)
+                code, err = r.returncode, r.stderr.strip()[-300:]
+            except subprocess.TimeoutExpired:
+                code, err = None, "timed out (a rank waiting in a collective?)"
+            check("2 ranks, %s: exit %s (want %d) %s" % (what, code, want, err), code == want)
+        check("2 ranks: the checkpoint exists", os.path.exists(ckpt))
+        if os.path.exists(out):
+            with netCDF4.Dataset(out) as d:
+                check("2 ranks, after the restart: %d records (want 5)" % len(d["time"]),
+                      len(d["time"]) == 5)
 finish()
