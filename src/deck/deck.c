@@ -337,9 +337,10 @@ static const struct key_spec schema[] = {
      .def_text = "auto",
      .names = solver_names,
      .when = "kind=homogeneous|ghd",
-     .meaning = "BDF linear solver: dense (difference-quotient Jacobian) or gmres (matrix-free, "
-                "preconditioned by the cells' collision Jacobians); auto: dense up to 1024 "
-                "unknowns"},
+     .meaning = "BDF linear solver: gmres (matrix-free, conserves the kernel's invariants to "
+                "round-off; preconditioned by the cells' collision Jacobians) or dense "
+                "(difference-quotient Jacobian, one MPI rank; its round-off breaks exact "
+                "conservation at about 1e-8); auto: gmres"},
     {.key = "time.max_steps",
      .type = T_INTEGER,
      .flags = F_GE | F_LE,
