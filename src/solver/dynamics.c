@@ -69,6 +69,13 @@ static double wall_seconds(void)
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
 {
   struct run *r = data;
+  /* A signal stops the run here, not at the next output instant: that may be hours away, and a
+   * batch system kills seconds after its SIGTERM. CVODE then returns its last accepted step,
+   * which becomes the checkpoint. Agreed across ranks (mpirun delivers at different instants). */
+  if (ghdk_par_max(&r->par, (double)ghdk_signal_caught()) > 0.0) {
+    r->rhs_status = GHDK_ERR_INTERRUPTED;
+    return -1;
+  }
   const double *yy = N_VGetArrayPointer(y), *yd = N_VGetArrayPointer(ydot);
   const int rc = ghdk_fv_rhs(r->fv, yy, N_VGetArrayPointer(ydot));
   if (rc != GHDK_OK && rc != GHDK_ERR_DOMAIN) {
@@ -150,6 +157,16 @@ static int cell_factor(const struct run *r, size_t i, double g)
   gsl_permutation perm = {c, r->perm + i * c};
   int sign;
   return gsl_linalg_LU_decomp(&m.matrix, &perm, &sign) ? GHDK_ERR_DOMAIN : GHDK_OK;
+}
+
+/* CVODE's messages in its default format, from rank 0 only (the other ranks' CVODE reaches the
+ * same verdicts), and none for the failure a signal provokes in cv_rhs: ghdk says what happened. */
+static void cv_err(int code, const char *module, const char *function, char *msg, void *data)
+{
+  const struct run *r = data;
+  if (r->par.rank == 0 && r->rhs_status != GHDK_ERR_INTERRUPTED)
+    fprintf(stderr, "\n[%s %s]  %s\n  %s\n\n", module, code < 0 ? "ERROR" : "WARNING", function,
+            msg);
 }
 
 /* Preconditioner set-up: J_i = dI/drho in each cell by forward differences of the kernel (only
@@ -535,11 +552,8 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
                     p->deck_path, r.par.size);
   if (!rc) {
     cv = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, ctx);
-    /* Only rank 0 prints; the other ranks' CVODE reaches the same verdicts. */
-    if (cv && !root)
-      CVodeSetErrFile(cv, NULL);
     if (!cv || CVodeInit(cv, cv_rhs, t0, y) || CVodeSetUserData(cv, &r) ||
-        CVodeSStolerances(cv, p->rtol, p->atol * scale) ||
+        CVodeSetErrHandlerFn(cv, cv_err, &r) || CVodeSStolerances(cv, p->rtol, p->atol * scale) ||
         CVodeSetMaxNumSteps(cv, (long)p->max_steps))
       rc = GHDK_ERROR(GHDK_ERR_LIB, "CVODE set-up");
   }
@@ -616,13 +630,21 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     const int cvrc = CVode(cv, ghdk_output_time(p, k), y, &t, CV_NORMAL);
     if (cvrc < 0) {
       add_counters(cv, bdf, count);
-      /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances).
-       */
+      /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances,
+       * or after a signal). */
+      struct ghdk_ckpt c = {id, r.s.ns, r.s.nx, r.s.n, k, t, max_n, {0}, yg};
+      memcpy(c.stat, count, sizeof count);
       int rc2 = ghdk_par_gather(&r.par, yy, yg, r.cell);
       if (!rc2 && root)
-        rc2 = ghdk_ckpt_write(ckpt,
-                              &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, k, t, max_n, {0}, yg});
-      rc = failure(&r, t, cvrc, rc2 ? "(not written)" : ckpt);
+        rc2 = ghdk_ckpt_write(ckpt, &c);
+      if (r.rhs_status == GHDK_ERR_INTERRUPTED)
+        rc = GHDK_ERROR(GHDK_ERR_INTERRUPTED,
+                        "%s: stopped at t = %.10g, between records %zu and %zu of %zu; "
+                        "checkpoint '%s' %s; continue with the same command and --restart %s",
+                        ghdk_signal_caught() == SIGINT ? "SIGINT" : "SIGTERM", t, k - 1, k,
+                        p->n_out, ckpt, rc2 ? "NOT written" : "written", ckpt);
+      else
+        rc = failure(&r, t, cvrc, rc2 ? "(not written)" : ckpt);
       break;
     }
     max_n = fmax(max_n, ghdk_par_max(&r.par, ghdk_fv_max_occupation(r.fv)));

@@ -5,12 +5,15 @@
 usage: check_restart.py GHDK SOURCE_DIR partition|relaxation
 
 For a ghd run without collisions (Adams, cases/partition.lua) or a homogeneous run with the
-relaxation kernel (BDF, dense Jacobian, cases/relaxation_quench.lua):
+relaxation kernel (BDF, GMRES, cases/relaxation_quench.lua):
 - kill test: a run SIGKILLed right after its first periodic checkpoint leaves an output that opens
   and holds whole records, each bit-for-bit the uninterrupted run's; --restart from the checkpoint
   then ends with an output bit-for-bit equal to the uninterrupted run's (every field and record);
-- SIGINT: the run stops with exit status 3 after a checkpoint at its next output instant, the
-  output closed with exactly the records before it; the restart completes;
+- SIGINT: the run stops with exit status 3 at its next right-hand side, checkpointing CVODE's last
+  accepted step, the output closed with exactly the records before it; the restart completes;
+- SIGTERM inside one long output interval (time.n_out = 1): the same, promptly, and the restart
+  from that mid-interval checkpoint ends within the integrator's tolerance of the uninterrupted
+  run (not bit for bit: CVODE restarts at another instant);
 - corrupt, truncated, foreign and missing checkpoints, and a truncated output, are refused with a
   message naming the file and exit status 2 (bad input) or 1 (unreadable output).
 """
@@ -125,7 +128,7 @@ try:
     check("restarted output bit-for-bit equal to the uninterrupted run (%s)" % ", ".join(FIELDS),
           len(got["time"]) == nout and identical(got, ref))
 
-    # SIGINT: checkpoint at the next output instant, clean close, exit status 3.
+    # SIGINT: checkpoint of the last accepted step, clean close, exit status 3.
     out = os.path.join(tmp, "sigint.nc")
     p, ckpt = start_and_wait(out)
     p.send_signal(signal.SIGINT)
@@ -142,6 +145,46 @@ try:
     res = run(out, ["--restart", ckpt])
     check("restart after SIGINT exits 0 %s" % res.stderr.strip(), res.returncode == 0)
     check("restart after SIGINT completes the %d records" % nout, len(fields(out)["time"]) == nout)
+
+    # SIGTERM in a single long output interval: acted on at once, not at the end of the interval.
+    one = ["time.n_out=1"]
+    ref1_nc = os.path.join(tmp, "ref1.nc")
+    res = run(ref1_nc, sum((["--set", s] for s in one), []))
+    check("one-interval run exits 0 %s" % res.stderr.strip(), res.returncode == 0)
+    ref1 = fields(ref1_nc)
+    out = os.path.join(tmp, "sigterm.nc")
+    ckpt = out[:-3] + ".ckpt"
+    p = subprocess.Popen(command(out, sum((["--set", s] for s in one), [])),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while p.poll() is None and ckpt_records(ckpt) < 1:  # the t = 0 checkpoint: integrating
+        time.sleep(0.001)
+    time.sleep(0.05)
+    alive = p.poll() is None
+    p.send_signal(signal.SIGTERM)
+    sent = time.monotonic()
+    _, err = p.communicate()
+    waited = time.monotonic() - sent
+    check("SIGTERM mid-interval: run was integrating, exit 3 (got %d), message %r"
+          % (p.returncode, err.strip()),
+          alive and p.returncode == 3 and "between records 0 and 1" in err)
+    with open(ckpt, "rb") as f:
+        f.seek(RECORDS_AT + 8)
+        t_ck = struct.unpack("<d", f.read(8))[0]
+    t_end = float(ref1["time"][-1])
+    # The run's whole interval takes several times the 0.05 s it had: stopping at the next
+    # right-hand side leaves the checkpoint strictly inside the interval (a stop at the output
+    # instant, the old behaviour, would put it at t_end).
+    check("SIGTERM mid-interval: checkpoint at t = %.4g inside (0, %g), after %.2f s"
+          % (t_ck, t_end, waited), 0.0 < t_ck < t_end and ckpt_records(ckpt) == 1)
+    res = run(out, sum((["--set", s] for s in one), []) + ["--restart", ckpt])
+    check("restart after SIGTERM exits 0 %s" % res.stderr.strip(), res.returncode == 0)
+    got = fields(out)
+    # Both runs carry CVODE's local errors (rtol 1e-6 per step, relative) over different step
+    # sequences: their final states may differ by a few hundred rtol of max |rho_p|; a restart
+    # from a wrong state or time would differ by O(1).
+    d = np.max(np.abs(got["rho_p"][-1] - ref1["rho_p"][-1])) / np.max(np.abs(ref1["rho_p"][-1]))
+    check("restart after SIGTERM: 2 records, final rho_p within 1e-4 of the uninterrupted run "
+          "(%.1e)" % d, len(got["time"]) == 2 and d < 1e-4)
 
     # Hostile checkpoints and outputs: each refused, nothing appended.
     good = os.path.join(tmp, "good.ckpt")
