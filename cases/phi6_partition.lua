@@ -11,8 +11,11 @@
 -- tbar = lambda^2 t, the units of the kernel's rates. The phi^6 relaxation times are long (about
 -- 5e6 in tbar for the paper's GGE, docs/validation.md), so the box and the run are measured in
 -- units of X = 1e7: the collisions act on the same scale as the transport (v <= 1).
--- Status (tree 827de6b): no run completes, even at 16 cells (docs/validation.md, "phi6
--- bipartition"): Adams is stiff-limited, BDF stops on repeated recoverable rhs errors.
+-- Integrated by BDF + GMRES with the cells' collision Jacobians as preconditioner (the kernel's
+-- default): the hot tails' loss rates make it stiff on the transport's step, and since a94888e
+-- (negative tails judged in CVODE's own norm, kernels fed the positive part) BDF completes: 16
+-- cells x 32 rapidities in 67 s on 2 threads. Checks (tests/cli/check_phi6_partition.py): E
+-- conserved, P grows at the pressure difference of the two ends, entropy never decreases.
 local X = 1e7
 local T_left, T_right = 2.0, 1.0
 return {
@@ -28,6 +31,6 @@ return {
     end,
   },
   collision = { kernel = "phi6", coefficients = "golden_rule", strength = 1.0 },
-  time = { t_end = 1.5 * X, n_out = 15, rtol = 1e-6, method = "adams" },
+  time = { t_end = 1.5 * X, n_out = 15, rtol = 1e-6 },
   output = { charges = { 0, 1, 2 } },
 }

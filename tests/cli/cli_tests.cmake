@@ -86,3 +86,10 @@ if(GHDK_MPI)
                    $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR} mpi ${MPIEXEC_EXECUTABLE})
   set_tests_properties(cli_mpi_slabs PROPERTIES LABELS mpi)
 endif()
+
+# The phi6 bipartition at a reduced grid: energy conserved, momentum grows at the pressure
+# difference of the two ends, entropy never decreases (check_phi6_partition.py; slow).
+add_test(NAME cli_phi6_partition
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_partition.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_phi6_partition PROPERTIES LABELS slow TIMEOUT 1800)
