@@ -211,8 +211,9 @@ def plot_evolution(ds, fig_path):
         ax.set_ylim(bottom=0)
         ax.legend(fontsize="small")
         ax.grid(alpha=0.3)
+    used = (max(2, ns), max(2, ns), 3 if ns > 1 else 2)  # panels per row
     for row in range(3):
-        for ax in axes[row, (ns if row < 2 else 3):]:
+        for ax in axes[row, used[row]:]:
             ax.set_axis_off()
 
     history = getattr(ds, "history", "")
