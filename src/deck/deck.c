@@ -348,7 +348,8 @@ static const struct key_spec schema[] = {
      .lo = 1,
      .hi = 1e9,
      .when = "kind=homogeneous|ghd",
-     .meaning = "largest number of CVODE steps of the whole run"},
+     .meaning =
+         "largest number of CVODE steps between two output instants (CVODE counts them per call)"},
     {.key = "prethermal.coefficients",
      .type = T_STRING,
      .def_text = "golden_rule",
