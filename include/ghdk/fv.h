@@ -66,6 +66,9 @@ int ghdk_fv_rhs(struct ghdk_fv *fv, const double *y, double *ydot);
 /** Set negative_tol once the integrator's absolute tolerance is known (it scales with the
  * initial state). */
 void ghdk_fv_set_negative_tol(struct ghdk_fv *fv, double tol);
+/** Whether the last ghdk_fv_rhs refused y itself (a NaN, or its negative part beyond
+ * negative_tol) rather than a TBA solve or the kernel refusing it. */
+int ghdk_fv_state_invalid(const struct ghdk_fv *fv);
 /** Largest fermionic occupation in the slab at the last ghdk_fv_rhs (1 would be a Pauli
  * violation). */
 double ghdk_fv_max_occupation(const struct ghdk_fv *fv);

@@ -46,6 +46,7 @@ struct ghdk_fv {
   double *pdr, *edr; /* (p')^dr, (E')^dr of every cell: warm starts of the next call */
   double *dp, *de;   /* bare p', E' of one cell: the first guess */
   double max_n;
+  int invalid; /* the last rhs refused y itself (a NaN, or its negative part), not a kernel */
 };
 
 static double limited(enum ghdk_limiter lim, double dl, double dr)
@@ -77,6 +78,11 @@ size_t ghdk_fv_size(const struct ghdk_fv *fv)
 double ghdk_fv_max_occupation(const struct ghdk_fv *fv)
 {
   return fv->max_n;
+}
+
+int ghdk_fv_state_invalid(const struct ghdk_fv *fv)
+{
+  return fv->invalid;
 }
 
 void ghdk_fv_free(struct ghdk_fv *fv)
@@ -361,6 +367,7 @@ int ghdk_fv_rhs(struct ghdk_fv *fv, const double *y, double *ydot)
   neg2 = ghdk_par_sum(&fv->par, neg2);
   if (sqrt(neg2 / (double)(fv->inp.nx * cell)) > fv->inp.negative_tol)
     rc = GHDK_ERR_DOMAIN;
+  fv->invalid = rc != GHDK_OK;
   if (!rc)
     rc = cells(fv, y, ydot);
   GHDK_CHECK(ghdk_par_agree(&fv->par, rc));

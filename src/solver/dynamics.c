@@ -46,7 +46,7 @@ struct run {
   double *jac, *lu, *pwork;
   size_t *perm;
   int rhs_status;      /* last fatal status of the rhs, reported after CVODE gives up */
-  double negative_tol; /* CVODE's absolute tolerance: see ghdk_fv_rhs */
+  double negative_tol; /* CVODE's absolute tolerance, for the rhs rebuilt at checkpoints */
   /* The last invalid state the rhs rejected, named when CVODE gives up: bad is BAD_NONE or what
    * was wrong with it at time bad_t: state entry bad_i (value bad_v) is negative or not finite
    * (BAD_RHO), its derivative is not finite (BAD_DOT), or the TBA or the kernel refused the
@@ -88,21 +88,12 @@ static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
   size_t worst = r->size;
   int bad = BAD_NONE;
   if (rc == GHDK_ERR_DOMAIN) {
-    double neg2 = 0.0, low = 0.0;
-    for (size_t i = 0; i < r->size && !(worst < r->size && isnan(yy[worst])); i++) {
-      if (isnan(yy[i]) || yy[i] < low)
-        worst = i, low = yy[i];
-      neg2 += yy[i] < 0.0 ? yy[i] * yy[i] : 0.0;
-    }
-    neg2 = ghdk_par_sum(&r->par, neg2);
-    if (worst < r->size && !isnan(yy[worst]) &&
-        sqrt(neg2 / (double)(r->p->nx * r->cell)) <= r->negative_tol)
-      worst = r->size; /* negatives within the tolerance: the kernel refused the state */
-    bad = worst < r->size ? BAD_RHO : BAD_REFUSED;
-    /* Refused by the TBA or the kernel, which do not say where: the smallest density points
-     * the user at the likeliest place (a negative tail). */
-    for (size_t i = 0; bad == BAD_REFUSED && i < r->size; i++)
-      worst = i == 0 || yy[i] < yy[worst] ? i : worst;
+    /* The entry named: a NaN, else the smallest density (the most negative one; when the TBA
+     * or the kernel refused the state, which do not say where, the likeliest place). */
+    for (size_t i = 0; i < r->size && !(worst < r->size && isnan(yy[worst])); i++)
+      worst = worst == r->size || isnan(yy[i]) || yy[i] < yy[worst] ? i : worst;
+    /* On a rank whose own slab holds no negative value the state was refused elsewhere. */
+    bad = ghdk_fv_state_invalid(r->fv) && !(yy[worst] >= 0.0) ? BAD_RHO : BAD_REFUSED;
   } else {
     for (size_t i = 0; i < r->size && !bad; i++)
       if (!isfinite(yd[i]))
