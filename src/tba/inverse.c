@@ -109,21 +109,26 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
     return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
                            "thermal inverse problem: no valid initial state (cooling the guess "
                            "did not remove its weight at the rapidity window edges)");
-  /* Then the particle numbers are matched by shifting W per species (exact for a dilute gas,
-   * N ~ e^-W): from a guess many orders of magnitude too dilute or too dense the Newton steps
-   * are too large for the line search to scale, from the right density the dual is well
-   * conditioned. Kept if the shifted state is valid. */
-  double shifted[GHDK_TBA_MAX_CON];
+  /* Then particle numbers off by more than a factor e are matched by shifting W per species
+   * (exact for a dilute gas, N ~ e^-W): from a guess many orders of magnitude too dilute or too
+   * dense the Newton steps are too large for the line search to scale, from the right density
+   * the dual is well conditioned. Kept if the shifted state is valid. A guess already close (the
+   * closures' warm starts, every call) costs no extra solve. */
+  double shifted[GHDK_TBA_MAX_CON], far = 0.0;
   memcpy(shifted, beta, ncon * sizeof *beta);
   for (size_t k = 0; k < ncon; k++)
-    if (con[k].charge == 0 && ev.q[k] > 0.0 && q_target[k] > 0.0)
+    if (con[k].charge == 0 && ev.q[k] > 0.0 && q_target[k] > 0.0) {
       shifted[k] += log(ev.q[k] / q_target[k]);
+      far = fmax(far, fabs(shifted[k] - beta[k]));
+    }
   struct match_eval evs;
-  if (match_eval(t, ncon, con, q_target, shifted, EDGE_TRIAL, nn, rp, &evs) == GHDK_OK) {
-    memcpy(beta, shifted, ncon * sizeof *beta);
-    ev = evs;
-  } else {
-    match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev);
+  if (far > 1.0) {
+    if (match_eval(t, ncon, con, q_target, shifted, EDGE_TRIAL, nn, rp, &evs) == GHDK_OK) {
+      memcpy(beta, shifted, ncon * sizeof *beta);
+      ev = evs;
+    } else {
+      match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev);
+    }
   }
   const int max_newton = 100;
   double r = match_residual(ncon, q_target, &ev);
