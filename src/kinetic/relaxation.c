@@ -15,7 +15,8 @@
 /* Largest occupation below which a cell counts as empty (no relaxation). At 1e-8 the Bragg-split
  * cradle's outermost occupied cells (max n ~ 1e-8, holding the fast tails the scheme diffuses
  * there) had thermal targets outside the window (its run at L = 16 stopped at t = 0.098 in such
- * cells); with 1e-6 it stops at t = 0.128 in cells further in (docs/validation.md). */
+ * cells); with 1e-6 it stops at t = 0.128, where a target again outgrows the window
+ * (docs/validation.md). */
 #define GHDK_RELAX_DILUTE 1e-6
 
 struct relaxation {
