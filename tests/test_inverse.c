@@ -47,9 +47,10 @@ static void fit_roundtrip(const char *label, struct cell *c, size_t nq,
 
 /* Prescribed densities: take the charges of a reference state, solve from a distant guess and
  * check the charges are reproduced to 1e-10 relative (the solver stops at 1e-12 of
- * sum |rho_p h|) and, where the reference is itself in the family, the betas. */
+ * sum |rho_p h|) and, where the reference is itself in the family, the betas. edge NULL: the
+ * thermal state of the whole line; else the maximum-entropy state on the window. */
 static void match(const char *label, struct cell *c, size_t ncon, const struct ghdk_constraint *con,
-                  const double *guess, const double *want_beta)
+                  const double *guess, const double *want_beta, double *edge)
 {
   const size_t size = ghdk_tba_size(c->t);
   double q[8], beta[8];
@@ -64,7 +65,7 @@ static void match(const char *label, struct cell *c, size_t ncon, const struct g
   }
   double rp2[SZ];
   CHECK("inverse problem converges",
-        ghdk_tba_match(c->t, ncon, con, q, beta, NULL, rp2) == GHDK_OK);
+        ghdk_tba_match(c->t, ncon, con, q, beta, NULL, rp2, edge) == GHDK_OK);
   for (size_t k = 0; k < ncon; k++) {
     double got = 0;
     for (size_t i = 0; i < size; i++)
@@ -93,11 +94,11 @@ int main(void)
   ghdk_tba_gge(ll.t, w, NULL, nocc, rp);
   const struct ghdk_constraint c3[3] = {{0, 0}, {1, 0}, {2, 0}};
   const double want3[3] = {-0.3 / 1.5, -0.4 / 1.5, 1 / 1.5};
-  match("LL boosted thermal", &ll, 3, c3, (double[]){0.0, 0.0, 1.0}, want3);
+  match("LL boosted thermal", &ll, 3, c3, (double[]){0.0, 0.0, 1.0}, want3, NULL);
   /* The thermal state with the densities of a non-thermal GGE (the collision closures' case). */
   ghdk_tba_gge_source(ll.t, 0, 5, bll[0], w);
   ghdk_tba_gge(ll.t, w, NULL, nocc, rp);
-  match("LL thermal with the GGE's densities", &ll, 3, c3, (double[]){0.0, 0.0, 1.0}, NULL);
+  match("LL thermal with the GGE's densities", &ll, 3, c3, (double[]){0.0, 0.0, 1.0}, NULL, NULL);
   cell_free(&ll);
 
   /* Two Lieb-Liniger species (c = 1, 5), different GGEs; then the joint thermal state with
@@ -107,7 +108,7 @@ int main(void)
   const double b2[2][GHDK_MAX_CHARGES] = {{0.1, 0.0, 0.1, 0.0, 0.1}, {0.1, -0.3, 1.3, 0, 0}};
   fit_roundtrip("LL two species", &l2, 5, b2);
   const struct ghdk_constraint c4[4] = {{0, 1u}, {0, 2u}, {1, 0}, {2, 0}};
-  match("LL two species N_a, N_b, P, E", &l2, 4, c4, (double[]){0.0, 0.0, 0.0, 1.0}, NULL);
+  match("LL two species N_a, N_b, P, E", &l2, 4, c4, (double[]){0.0, 0.0, 0.0, 1.0}, NULL, NULL);
   cell_free(&l2);
 
   /* The Bragg-split cradle's dilute edge cell (cases/newton_cradle_relaxation.lua): a boosted hot
@@ -124,10 +125,11 @@ int main(void)
   CHECK("dilute boosted GGE solves", ghdk_tba_gge(lw.t, w, NULL, nocc, rp) == GHDK_OK);
   const double want_d[4] = {20.4941, 20.4913, 0.925851, 0.203529};
   match("dilute boosted target, hot fitted guess", &lw, 4, c4,
-        (double[]){18.3427, 18.3185, -0.115251, 0.0249377}, want_d);
+        (double[]){18.3427, 18.3185, -0.115251, 0.0249377}, want_d, NULL);
   match("dilute boosted target, guess 1e20 too dilute", &lw, 4, c4,
-        (double[]){66.5, 66.5, 0.9, 0.2}, want_d);
-  match("dilute boosted target, dense guess", &lw, 4, c4, (double[]){-1.0, -1.0, 0.0, 0.2}, want_d);
+        (double[]){66.5, 66.5, 0.9, 0.2}, want_d, NULL);
+  match("dilute boosted target, dense guess", &lw, 4, c4, (double[]){-1.0, -1.0, 0.0, 0.2}, want_d,
+        NULL);
   cell_free(&lw);
 
   /* A target that does not fit in the window is an error, not a truncated answer: the thermal
@@ -142,8 +144,36 @@ int main(void)
         q[i] += ln.g->w[k] * rp[k] * pow(ln.g->theta[k], i);
     ghdk_tba_set_quiet(ln.t, 1);
     CHECK("hot target outside the window: GHDK_ERR_DOMAIN",
-          ghdk_tba_match(ln.t, 3, c3, q, beta, NULL, NULL) == GHDK_ERR_DOMAIN);
+          ghdk_tba_match(ln.t, 3, c3, q, beta, NULL, NULL, NULL) == GHDK_ERR_DOMAIN);
   }
+  /* On the window (the relaxation closure's target) the same charges give back the truncated
+   * GGE they came from, beta = (mu, nu, 1)/T with mu = -300: it is the maximum-entropy state on
+   * the window with these charges, from a cold guess and from a hot one; the reported edge
+   * occupation is that of the reference, n(theta_edge)/n(theta_mid) = e^-(theta_edge^2 -
+   * theta_mid^2)/17 with the outermost and innermost nodes (Boltzmann: the gas is dilute, up to
+   * the fermionic factor 1 - n ~ 1 - 1e-8). */
+  const double want_t[3] = {300.0 / 17.0, 0.0, 1.0 / 17.0};
+  const double th_e = ln.g->theta[0], th_m = ln.g->theta[31];
+  double edge = 0.0;
+  match("hot target on the window, cold guess", &ln, 3, c3, (double[]){1.0, 0.0, 1.0}, want_t,
+        &edge);
+  CHECK_CLOSE("hot target on the window: edge occupation", edge,
+              exp(-(th_e * th_e - th_m * th_m) / 17.0), 1e-6, 0);
+  match("hot target on the window, hot guess", &ln, 3, c3, (double[]){10.0, 0.0, -0.01}, want_t,
+        &edge);
+  /* beta_2 < 0: a state piling up at the edges, W = 2 - 0.05 theta^2, no thermal state of the
+   * line; on the window it is the answer, recovered exactly. */
+  const double bneg[3] = {2.0, 0.0, -0.05};
+  ghdk_tba_gge_source(ln.t, 0, 3, bneg, w);
+  CHECK("edge-heavy GGE solves", ghdk_tba_gge(ln.t, w, NULL, nocc, rp) == GHDK_OK);
+  match("edge-heavy state on the window", &ln, 3, c3, (double[]){1.0, 0.0, 1.0}, bneg, &edge);
+  CHECK("edge-heavy state: edge occupation above the peak's 1e-8", edge > 0.99);
+  /* A target that fits: both modes agree and the edge occupation is below 1e-8. */
+  ghdk_tba_thermal_source(ln.t, 0, 1.0, 0.5, 0.3, w);
+  ghdk_tba_gge(ln.t, w, NULL, nocc, rp);
+  const double want_c[3] = {-0.5, -0.3, 1.0};
+  match("cold target on the window", &ln, 3, c3, (double[]){0.0, 0.0, 0.2}, want_c, &edge);
+  CHECK("cold target: fits in the window", edge < GHDK_TBA_EDGE_OCCUPATION);
   cell_free(&ln);
 
   /* Free boson, the paper's GGE beta_2 = beta_6 = 0.5, beta_4 = 0.1 (SM Fig. 1). */
@@ -153,11 +183,11 @@ int main(void)
   /* phi^6 does not conserve particle number: the final state has the GGE's momentum and
    * energy only, W = beta_1 sinh + beta_2 cosh. */
   const struct ghdk_constraint c2[2] = {{1, 0}, {2, 0}};
-  match("free boson thermal with the GGE's P, E", &fb, 2, c2, (double[]){0.0, 1.0}, NULL);
+  match("free boson thermal with the GGE's P, E", &fb, 2, c2, (double[]){0.0, 1.0}, NULL, NULL);
   ghdk_tba_thermal_source(fb.t, 0, 0.8, -0.2, 0.3, w);
   ghdk_tba_gge(fb.t, w, NULL, nocc, rp);
   match("free boson boosted thermal (q0, q1, q2)", &fb, 3, c3, (double[]){1.0, 0.0, 1.0},
-        (double[]){0.2 / 0.8, -0.3 / 0.8, 1 / 0.8});
+        (double[]){0.2 / 0.8, -0.3 / 0.8, 1 / 0.8}, NULL);
   cell_free(&fb);
   return ghdk_test_failures();
 }

@@ -38,6 +38,13 @@ struct ghdk_coll {
    * boosted thermal state with the same invariants (ghdk_coll_thermal_equilibrium). */
   int (*equilibrium)(struct ghdk_coll *c, const double *rho_p, double *rho_eq, double *beta);
   void (*free)(struct ghdk_coll *c);
+  /** Closure targets (relaxation) since the kernel was made: how many were computed, how many
+   * the rapidity window truncated (edge-to-peak occupation above GHDK_TBA_EDGE_OCCUPATION), the
+   * largest such ratio. Zero for kernels without a target. */
+  struct ghdk_coll_window {
+    long long targets, truncated;
+    double max_edge;
+  } window;
 };
 
 /** Parameters of every registered kernel; each reads the fields it knows. */
@@ -72,10 +79,12 @@ int ghdk_coll_equilibrium(struct ghdk_coll *c, struct ghdk_tba *tba, const doubl
  * *have_guess, else the guess comes from the state's own fitted effective temperatures; on
  * success beta holds the solution and *have_guess is set. A failed warm start is retried from
  * the fitted guess. rho_eq (may be NULL) receives the equilibrium state; work is scratch of
- * 2 ns n doubles (no allocation here: relaxation calls this in its right-hand side). */
+ * 2 ns n doubles (no allocation here: relaxation calls this in its right-hand side). edge NULL:
+ * the thermal state of the whole line, which must fit in the window; else the maximum-entropy
+ * state on the window and its edge-to-peak occupation ratio in *edge (ghdk_tba_match). */
 int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tba,
                                   const double *rho_p, double *rho_eq, double *beta,
-                                  int *have_guess, double *work);
+                                  int *have_guess, double *work, double *edge);
 
 /** Values q[k] of the invariants of c in the state rho_p (sum over their species of
  * integral rho_p h) and, if scale is not NULL, their scales sum |w rho_p h|. */

@@ -93,15 +93,24 @@ void ghdk_tba_free_energy(const struct ghdk_tba *t, const double *n, double *phi
 /** Momentum and energy densities per species from the bare p(theta), E(theta). */
 void ghdk_tba_momentum_energy(const struct ghdk_tba *t, const double *rho_p, double *p, double *e);
 
+/** Largest occupation at the rapidity window edges, relative to the maximum, of a state that
+ * counts as fitting in the window (ghdk_tba_match). */
+#define GHDK_TBA_EDGE_OCCUPATION 1e-8
+
 /** Thermal inverse problem: find the GGE W_a = sum_k beta[k] h_{con[k].charge} (on the species
  * in con[k].species_mask) whose charges equal q_target[k]. beta holds the initial guess on input
  * (a guess that is no valid state is cooled, W -> 2 W, until it is, then its particle numbers are
- * matched by a shift of W) and the solution on output (to |Q - q| <= 1e-12 |q| + 1e-14), whose
- * occupation at the window edges must be below 1e-8 of its maximum (else GHDK_ERR_DOMAIN).
- * Newton on the convex dual with backtracking; the Jacobian is minus the covariance
- * C_kl = sum_a integral rho_s n f h_k^dr h_l^dr. Outputs n and rho_p may be NULL. ncon <= 8. */
+ * matched by a shift of W) and the solution on output (to |Q - q| <= 1e-12 |q| + 1e-14).
+ * With edge == NULL the solution is the thermal state of the whole line: its occupation at the
+ * window edges must be below GHDK_TBA_EDGE_OCCUPATION of its maximum (else GHDK_ERR_DOMAIN). With
+ * edge != NULL it is the maximum-entropy state on the rapidity window, which exists for the charges
+ * of any state on the window (beta_2 may be small or negative), and *edge receives its largest
+ * edge-to-peak occupation ratio: above GHDK_TBA_EDGE_OCCUPATION the window truncates the thermal
+ * state of the whole line. Newton on the convex dual with backtracking; the Jacobian is minus the
+ * covariance C_kl = sum_a integral rho_s n f h_k^dr h_l^dr. Outputs n and rho_p may be NULL. ncon
+ * <= 8. */
 int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint *con,
-                   const double *q_target, double *beta, double *n, double *rho_p);
+                   const double *q_target, double *beta, double *n, double *rho_p, double *edge);
 
 /** Effective inverse temperatures: recover W from n (bosons ln(1 + 1/n); fermions
  * eps + T F(eps), eps = ln(1/n - 1)) and project it on the charges h_{charges[c]} on each species

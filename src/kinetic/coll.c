@@ -81,7 +81,7 @@ static int guess_from_fit(const struct ghdk_coll *c, struct ghdk_tba *tba, const
 
 int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tba,
                                   const double *rho_p, double *rho_eq, double *beta,
-                                  int *have_guess, double *work)
+                                  int *have_guess, double *work, double *edge)
 {
   const size_t size = c->ns * c->n;
   double *n = work, *rho_s = work + size;
@@ -91,12 +91,12 @@ int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tb
   if (!*have_guess)
     GHDK_CHECK(guess_from_fit(c, tba, n, rho_s, beta));
   memcpy(b, beta, c->ninv * sizeof *b);
-  int rc = ghdk_tba_match(tba, c->ninv, c->inv, q, b, NULL, rho_eq);
+  int rc = ghdk_tba_match(tba, c->ninv, c->inv, q, b, NULL, rho_eq, edge);
   if (rc != GHDK_OK && *have_guess) {
     /* The previous solution may be far from this state (a rejected trial step): start over. */
     GHDK_CHECK(guess_from_fit(c, tba, n, rho_s, beta));
     memcpy(b, beta, c->ninv * sizeof *b);
-    rc = ghdk_tba_match(tba, c->ninv, c->inv, q, b, NULL, rho_eq);
+    rc = ghdk_tba_match(tba, c->ninv, c->inv, q, b, NULL, rho_eq, edge);
   }
   GHDK_CHECK(rc);
   memcpy(beta, b, c->ninv * sizeof *b);
@@ -115,7 +115,7 @@ int ghdk_coll_equilibrium(struct ghdk_coll *c, struct ghdk_tba *tba, const doubl
   double *work = malloc(2 * size * sizeof *work);
   if (!work)
     return GHDK_ERROR(GHDK_ERR_NOMEM, "equilibrium workspace");
-  const int rc = ghdk_coll_thermal_equilibrium(c, tba, rho_p, rho_eq, b, &have, work);
+  const int rc = ghdk_coll_thermal_equilibrium(c, tba, rho_p, rho_eq, b, &have, work, NULL);
   free(work);
   if (!rc && beta)
     memcpy(beta, b, c->ninv * sizeof *b);

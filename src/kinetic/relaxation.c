@@ -51,10 +51,21 @@ static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
     memset(drho, 0, size * sizeof *drho);
     return GHDK_OK;
   }
-  /* A failed inverse problem means a trial state CVODE should not have tried: recoverable. */
-  if (ghdk_coll_thermal_equilibrium(c, s->tba, rho_p, s->rho_th, s->beta, &s->have_beta, s->work) !=
-      GHDK_OK)
+  /* The target is the maximum-entropy state on the rapidity window with the cell's invariants:
+   * it exists for every state on the window, and it is the fixed point of any conservative
+   * entropy-increasing collision process on the discretised problem. Where the thermal state of
+   * the whole line does not fit in the window (hot or fast dilute cells at a cloud's edge), the
+   * window truncates it: counted, and reported by the run. A failed inverse problem means a
+   * trial state CVODE should not have tried: recoverable. */
+  double edge = 0.0;
+  if (ghdk_coll_thermal_equilibrium(c, s->tba, rho_p, s->rho_th, s->beta, &s->have_beta, s->work,
+                                    &edge) != GHDK_OK)
     return GHDK_ERR_DOMAIN;
+  c->window.targets++;
+  if (edge > GHDK_TBA_EDGE_OCCUPATION) {
+    c->window.truncated++;
+    c->window.max_edge = fmax(c->window.max_edge, edge);
+  }
   for (size_t i = 0; i < size; i++)
     drho[i] = -(rho_p[i] - s->rho_th[i]) / s->tau;
   /* ghdk_coll_thermal_equilibrium left the occupation of rho_p in work. */

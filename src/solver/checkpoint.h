@@ -11,9 +11,10 @@
 #include <stdint.h>
 
 /** Format version written into every checkpoint; the reader accepts only this one. */
-#define GHDK_CKPT_VERSION 1
-/** Number of cumulative integrator counters a checkpoint carries (steps, rhs evaluations, ...). */
-#define GHDK_CKPT_NSTAT 9
+#define GHDK_CKPT_VERSION 2
+/** Number of cumulative counters a checkpoint carries (integrator steps, rhs evaluations, ...,
+ * closure targets). */
+#define GHDK_CKPT_NSTAT 11
 
 struct ghdk_ckpt {
   uint64_t identity;  /**< ghdk_ckpt_hash of the problem (see dynamics.c) */
@@ -21,6 +22,7 @@ struct ghdk_ckpt {
   uint64_t records;   /**< output records 0 .. records-1 were written when it was taken */
   double t;           /**< time of the state */
   double max_n;       /**< largest fermionic occupation so far */
+  double max_edge;    /**< largest edge-to-peak occupation of a truncated closure target so far */
   int64_t stat[GHDK_CKPT_NSTAT]; /**< integrator counters summed over the run so far */
   double *y;                     /**< ns * nx * n values, layout [cell][species][theta] */
 };

@@ -330,12 +330,28 @@ static int run_new(const struct ghdk_problem *p, int threads, struct run *r)
   return rc;
 }
 
-/* Integrator counters, summed over the CVODE (re)initialisations of a run. */
-enum { C_STEPS, C_RHS, C_SETUPS, C_ETF, C_NNI, C_NCFN, C_JAC, C_PREC, C_LIN, NCOUNT };
+/* Integrator counters, summed over the CVODE (re)initialisations of a run, and the collision
+ * kernels' closure targets and those the rapidity window truncated (struct ghdk_coll_window). */
+enum {
+  C_STEPS,
+  C_RHS,
+  C_SETUPS,
+  C_ETF,
+  C_NNI,
+  C_NCFN,
+  C_JAC,
+  C_PREC,
+  C_LIN,
+  C_TARGETS,
+  C_TRUNC,
+  NCOUNT
+};
 _Static_assert(NCOUNT == GHDK_CKPT_NSTAT, "a checkpoint carries every counter");
 
-/* Add CVODE's counters since its last (re)initialisation to sum. */
-static void add_counters(void *cv, int bdf, int64_t *sum)
+/* Add CVODE's counters since its last (re)initialisation, and the kernels' since they were
+ * made (at the same instants, rhs_new), to sum; the largest truncated target's edge occupation
+ * into *max_edge. Collective under MPI. */
+static void add_counters(const struct run *r, void *cv, int bdf, int64_t *sum, double *max_edge)
 {
   long v[NCOUNT] = {0}, lin_rhs = 0;
   CVodeGetNumSteps(cv, &v[C_STEPS]);
@@ -351,6 +367,15 @@ static void add_counters(void *cv, int bdf, int64_t *sum)
     CVodeGetNumLinIters(cv, &v[C_LIN]);
   }
   v[C_RHS] += lin_rhs;
+  double targets = 0.0, trunc = 0.0, edge = 0.0;
+  for (int t = 0; r->kern && t < r->par.threads; t++) {
+    targets += (double)r->kern[t]->window.targets;
+    trunc += (double)r->kern[t]->window.truncated;
+    edge = fmax(edge, r->kern[t]->window.max_edge);
+  }
+  v[C_TARGETS] = (long)ghdk_par_sum(&r->par, targets);
+  v[C_TRUNC] = (long)ghdk_par_sum(&r->par, trunc);
+  *max_edge = fmax(*max_edge, ghdk_par_max(&r->par, edge));
   for (int i = 0; i < NCOUNT; i++)
     sum[i] += v[i];
 }
@@ -517,7 +542,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   struct ghdk_ckpt ck = {0};
   int64_t count[NCOUNT] = {0};
   size_t k0 = 0;
-  double t0 = 0.0, max_n = 0.0;
+  double t0 = 0.0, max_n = 0.0, max_edge = 0.0;
   if (!rc && o->restart) {
     rc = restart_from(p, &r, o->restart, id, &ck);
     if (!rc) {
@@ -526,6 +551,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       k0 = (size_t)ck.records - 1;
       t0 = ck.t;
       max_n = ck.max_n;
+      max_edge = ck.max_edge;
     }
     ghdk_ckpt_free(&ck);
   }
@@ -579,11 +605,21 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   const char *path = o->output ? o->output : p->output;
   char ckpt[sizeof p->ckpt_file + 8];
   checkpoint_path(p, path, ckpt, sizeof ckpt);
-  static const char *const stat_names[] = {
-      "cvode_steps",          "cvode_rhs_evals",        "cvode_lin_setups",
-      "cvode_err_test_fails", "cvode_nonlin_iters",     "cvode_nonlin_conv_fails",
-      "cvode_jac_evals",      "cvode_prec_evals",       "cvode_lin_iters",
-      "conservation_drift",   "max_fermion_occupation", "wall_seconds"};
+  static const char *const stat_names[] = {"cvode_steps",
+                                           "cvode_rhs_evals",
+                                           "cvode_lin_setups",
+                                           "cvode_err_test_fails",
+                                           "cvode_nonlin_iters",
+                                           "cvode_nonlin_conv_fails",
+                                           "cvode_jac_evals",
+                                           "cvode_prec_evals",
+                                           "cvode_lin_iters",
+                                           "closure_targets",
+                                           "closure_targets_truncated",
+                                           "conservation_drift",
+                                           "max_fermion_occupation",
+                                           "closure_max_edge_occupation",
+                                           "wall_seconds"};
   enum { NSTATS = sizeof stat_names / sizeof stat_names[0] };
   /* A first checkpoint at t = 0, before the output: an unwritable checkpoint path fails before
    * anything else is written, and a run killed before its first periodic checkpoint can restart
@@ -591,8 +627,9 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   int first_ckpt = 0;
   rc = ghdk_par_agree(&r.par, rc);
   if (!rc && !o->restart && root) {
-    rc =
-        ghdk_ckpt_write(ckpt, &(struct ghdk_ckpt){id, r.s.ns, r.s.nx, r.s.n, 1, 0.0, 0.0, {0}, yg});
+    rc = ghdk_ckpt_write(
+        ckpt, &(struct ghdk_ckpt){
+                  .identity = id, .ns = r.s.ns, .nx = r.s.nx, .n = r.s.n, .records = 1, .y = yg});
     first_ckpt = !rc;
   }
   rc = ghdk_par_agree(&r.par, rc);
@@ -620,10 +657,18 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     sunrealtype t = 0.0;
     const int cvrc = CVode(cv, ghdk_output_time(p, k), y, &t, CV_NORMAL);
     if (cvrc < 0) {
-      add_counters(cv, bdf, count);
+      add_counters(&r, cv, bdf, count, &max_edge);
       /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances,
        * or after a signal). */
-      struct ghdk_ckpt c = {id, r.s.ns, r.s.nx, r.s.n, k, t, max_n, {0}, yg};
+      struct ghdk_ckpt c = {.identity = id,
+                            .ns = r.s.ns,
+                            .nx = r.s.nx,
+                            .n = r.s.n,
+                            .records = k,
+                            .t = t,
+                            .max_n = max_n,
+                            .max_edge = max_edge,
+                            .y = yg};
       memcpy(c.stat, count, sizeof count);
       int rc2 = ghdk_par_gather(&r.par, yy, yg, r.cell);
       if (!rc2 && root)
@@ -652,8 +697,17 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     if (!rc && k < p->n_out && (periodic || sig)) {
       int64_t sum[NCOUNT];
       memcpy(sum, count, sizeof sum);
-      add_counters(cv, bdf, sum);
-      struct ghdk_ckpt c = {id, r.s.ns, r.s.nx, r.s.n, k + 1, t, max_n, {0}, yg};
+      double sum_edge = max_edge;
+      add_counters(&r, cv, bdf, sum, &sum_edge);
+      struct ghdk_ckpt c = {.identity = id,
+                            .ns = r.s.ns,
+                            .nx = r.s.nx,
+                            .n = r.s.n,
+                            .records = k + 1,
+                            .t = t,
+                            .max_n = max_n,
+                            .max_edge = sum_edge,
+                            .y = yg};
       memcpy(c.stat, sum, sizeof sum);
       rc = ghdk_par_gather(&r.par, yy, yg, r.cell);
       if (!rc && root)
@@ -662,6 +716,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       /* Only periodic checkpoints restart the integrator: a run interrupted by a signal stops. */
       if (!rc && periodic && !sig) {
         memcpy(count, sum, sizeof sum);
+        max_edge = sum_edge;
         rhs_free(&r);
         rc = ghdk_par_agree(&r.par, rhs_new(&r));
         if (!rc && CVodeReInit(cv, t, y))
@@ -688,8 +743,9 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   /* The final state on rank 0 for the conserved totals. */
   if (!rc)
     rc = ghdk_par_agree(&r.par, ghdk_par_gather(&r.par, yy, yg, r.cell));
+  if (!rc)
+    add_counters(&r, cv, bdf, count, &max_edge);
   if (out && !rc) {
-    add_counters(cv, bdf, count);
     double tot1[GHDK_MAX_SPECIES + 2], sc1[GHDK_MAX_SPECIES + 2];
     totals(&r, yg, ncon, con, tot1, sc1);
     double drift = 0.0;
@@ -700,7 +756,8 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       stats[i] = (double)count[i];
     stats[NCOUNT] = closed ? drift : NAN;
     stats[NCOUNT + 1] = max_n;
-    stats[NCOUNT + 2] = wall_seconds() - t_start;
+    stats[NCOUNT + 2] = max_edge;
+    stats[NCOUNT + 3] = wall_seconds() - t_start;
     for (size_t i = 0; i < NSTATS && !rc; i++)
       rc = ghdk_output_set_stat(out, stat_names[i], stats[i]);
     if (!o->quiet && !rc) {
@@ -723,6 +780,14 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       else
         fprintf(stderr, "\nghdk: (open boundaries, a wall or a force: these totals may change)");
       fprintf(stderr, "\nghdk: largest fermionic occupation %.6f\n", max_n);
+      if (count[C_TRUNC])
+        fprintf(stderr,
+                "ghdk: the rapidity window truncated %lld of %lld closure targets (%.3g %%; the "
+                "largest occupation at a window edge was %.3g of the target's maximum): there the "
+                "target is the maximum-entropy state on the window, not the thermal state of the "
+                "whole line; widen grid.L where it matters\n",
+                (long long)count[C_TRUNC], (long long)count[C_TARGETS],
+                100.0 * (double)count[C_TRUNC] / (double)count[C_TARGETS], max_edge);
       fprintf(stderr, "ghdk: wrote %zu records to %s\n", p->n_out + 1 - (o->restart ? k0 + 1 : 0),
               path);
     }

@@ -21,6 +21,20 @@ static int covers(const struct ghdk_constraint *c, size_t a)
   return c->species_mask == 0 || (c->species_mask >> a) & 1u;
 }
 
+/* Largest occupation at a window edge relative to the species' maximum, over the species. */
+static double edge_ratio(const struct ghdk_tba *t, const double *n)
+{
+  double r = 0.0;
+  for (size_t a = 0; a < t->ns; a++) {
+    double nmax = 0.0;
+    for (size_t j = 0; j < t->n; j++)
+      nmax = fmax(nmax, n[a * t->n + j]);
+    if (nmax > 0.0)
+      r = fmax(r, fmax(n[a * t->n], n[a * t->n + t->n - 1]) / nmax);
+  }
+  return r;
+}
+
 /* The state of coefficients beta: W, n, rho_p, charges Q and their scales sum |rho_p h|, and the
  * dual objective psi = sum beta q - f(beta) with f = -sum_a integral p'/(2 pi) F. A status other
  * than GHDK_OK means beta lies outside the domain (no valid state). */
@@ -45,14 +59,10 @@ static int match_eval(struct ghdk_tba *t, size_t ncon, const struct ghdk_constra
   if (ghdk_tba_gge(t, w, NULL, n, rho_p) != GHDK_OK)
     return GHDK_ERR_DOMAIN;
   /* On a finite window any beta gives a finite dual, also beta_2 < 0 (a state piling up at the
-   * window edges); such states are not physical and make the covariance singular. */
-  for (size_t a = 0; a < t->ns; a++) {
-    double nmax = 0.0;
-    for (size_t j = 0; j < t->n; j++)
-      nmax = fmax(nmax, n[a * t->n + j]);
-    if (fmax(n[a * t->n], n[a * t->n + t->n - 1]) > edge * nmax)
-      return GHDK_ERR_DOMAIN;
-  }
+   * window edges): no thermal state of the whole line, and near-singular covariances on the way
+   * there; refused unless the caller asked for the state on the window (edge = INFINITY). */
+  if (edge_ratio(t, n) > edge)
+    return GHDK_ERR_DOMAIN;
   double phi[GHDK_MAX_SPECIES];
   ghdk_tba_free_energy(t, n, phi);
   ev->psi = 0.0;
@@ -85,7 +95,7 @@ static double match_residual(size_t ncon, const double *target, const struct mat
 }
 
 int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint *con,
-                   const double *q_target, double *beta, double *n, double *rho_p)
+                   const double *q_target, double *beta, double *n, double *rho_p, double *edge)
 {
   if (ncon == 0 || ncon > GHDK_TBA_MAX_CON)
     return GHDK_ERROR(GHDK_ERR_DOMAIN, "thermal inverse problem with %zu constraints (1..%d)", ncon,
@@ -95,15 +105,18 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
       return GHDK_ERROR(GHDK_ERR_DOMAIN, "constraint on charge %d (0..%d)", con[k].charge,
                         GHDK_MAX_CHARGES - 1);
   double *nn = n ? n : t->s[9], *rp = rho_p ? rho_p : t->s[10];
+  /* On the window (edge != NULL) the solution may carry any weight at the edges, so the guess
+   * and Newton's trials may too. */
+  const double edge_trial = edge ? INFINITY : EDGE_TRIAL;
   struct match_eval ev;
   /* A guess that is no valid state (e.g. a temperature fitted to a Bragg-split state, far hotter
    * than the window holds) is cooled, W -> 2 W, until it is: scaling keeps a bosonic W > 0 and
    * shrinks the occupation's edge-to-peak ratio. */
-  int valid = match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev) == GHDK_OK;
+  int valid = match_eval(t, ncon, con, q_target, beta, edge_trial, nn, rp, &ev) == GHDK_OK;
   for (int cool = 0; !valid && cool < 40; cool++) {
     for (size_t k = 0; k < ncon; k++)
       beta[k] *= 2.0;
-    valid = match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev) == GHDK_OK;
+    valid = match_eval(t, ncon, con, q_target, beta, edge_trial, nn, rp, &ev) == GHDK_OK;
   }
   if (!valid)
     return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
@@ -123,11 +136,11 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
     }
   struct match_eval evs;
   if (far > 1.0) {
-    if (match_eval(t, ncon, con, q_target, shifted, EDGE_TRIAL, nn, rp, &evs) == GHDK_OK) {
+    if (match_eval(t, ncon, con, q_target, shifted, edge_trial, nn, rp, &evs) == GHDK_OK) {
       memcpy(beta, shifted, ncon * sizeof *beta);
       ev = evs;
     } else {
-      match_eval(t, ncon, con, q_target, beta, EDGE_TRIAL, nn, rp, &ev);
+      match_eval(t, ncon, con, q_target, beta, edge_trial, nn, rp, &ev);
     }
   }
   const int max_newton = 100;
@@ -191,7 +204,7 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
       for (size_t k = 0; k < ncon; k++)
         trial[k] = beta[k] + lambda * ddata[k];
       struct match_eval evt;
-      if (match_eval(t, ncon, con, q_target, trial, EDGE_TRIAL, nn, rp, &evt) != GHDK_OK)
+      if (match_eval(t, ncon, con, q_target, trial, edge_trial, nn, rp, &evt) != GHDK_OK)
         continue;
       const double rt = match_residual(ncon, q_target, &evt);
       /* Armijo on the convex dual, or plain decrease of the residual once the decrease Armijo
@@ -212,8 +225,8 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
   /* Where Newton stopped, and the last trial evaluated may not be the accepted one: recompute
    * the outputs at beta. A state that does not fit in the window (a stalled Newton usually sits
    * against the trials' edge limit) names the window as the cause. */
-  const int fits =
-      match_eval(t, ncon, con, q_target, beta, GHDK_TBA_EDGE_OCCUPATION, nn, rp, &ev) == GHDK_OK;
+  const int fits = match_eval(t, ncon, con, q_target, beta,
+                              edge ? INFINITY : GHDK_TBA_EDGE_OCCUPATION, nn, rp, &ev) == GHDK_OK;
   if (!fits)
     return GHDK_SOLVE_FAIL(t, GHDK_ERR_DOMAIN,
                            "thermal inverse problem: %s occupation at the rapidity window edges "
@@ -225,6 +238,8 @@ int ghdk_tba_match(struct ghdk_tba *t, size_t ncon, const struct ghdk_constraint
                            "thermal inverse problem: charges off by %.3g x tolerance after %d "
                            "Newton steps",
                            r, it);
+  if (edge)
+    *edge = edge_ratio(t, nn);
   return GHDK_OK;
 }
 

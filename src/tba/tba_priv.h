@@ -16,9 +16,6 @@
 /** Largest number of constraints of ghdk_tba_match. */
 #define GHDK_TBA_MAX_CON 8
 #define GHDK_TBA_NSCRATCH 11
-/** Largest occupation at the rapidity window edges, relative to the maximum, that the thermal
- * inverse problem accepts as a state that fits in the window. */
-#define GHDK_TBA_EDGE_OCCUPATION 1e-8
 
 struct ghdk_tba {
   const struct ghdk_model *model;
