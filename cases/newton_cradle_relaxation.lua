@@ -10,10 +10,14 @@
 -- thermal cloud, where coupled_ll only exchanges momenta between the species. Same lambda^2 as
 -- the coupled_ll deck; tau = 0.2 (in tbar) is a relaxation time tau/lambda^2 = 10 in t, about
 -- three trap periods. Other rates: --set collision.tau=...
--- Status: the run does not complete. Since a94888e the thermal inverse problem starts from any
--- guess, and at --set grid.L=16 --set grid.N=160 the run reaches t = 0.128, where a cell's
--- thermal target no longer fits in the window (docs/validation.md, "The relaxation kernel in
--- inhomogeneous runs"); at this deck's L = 5.5 it stops at t = 0 for the same reason.
+-- Most closure targets here are hotter than the rapidity window holds (the Bragg energy turns
+-- into heat where the two clouds overlap): the closure then relaxes toward the maximum-entropy
+-- state on the window, and the run reports how many targets that was (summary line, attributes
+-- closure_*: 74 % of the relaxing particles at this grid). Against L = 8 the observables change
+-- by < 1 % at t = 3 pi, two orders below the transport's discretisation error at this grid
+-- (docs/validation.md, "The relaxation kernel in inhomogeneous runs"). Adams: the relaxation
+-- (rate 0.1 in t) is not stiff on the transport's step; 253 s on 2 threads against 758 s with
+-- BDF + GMRES, the same q_0 to 6e-7.
 local tau = 0.2
 return {
   kind = "ghd",
@@ -24,6 +28,6 @@ return {
   state = { type = "thermal", T = 0.5, mu = 1.5 },
   bragg_q = 2.0,
   collision = { kernel = "relaxation", tau = tau, strength = 0.02 },
-  time = { t_end = 3 * math.pi, n_out = 60, rtol = 1e-5 },
+  time = { t_end = 3 * math.pi, n_out = 60, rtol = 1e-5, method = "adams" },
   output = { charges = { 0, 1, 2 }, v_eff = false },
 }

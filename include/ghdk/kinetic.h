@@ -38,12 +38,13 @@ struct ghdk_coll {
    * boosted thermal state with the same invariants (ghdk_coll_thermal_equilibrium). */
   int (*equilibrium)(struct ghdk_coll *c, const double *rho_p, double *rho_eq, double *beta);
   void (*free)(struct ghdk_coll *c);
-  /** Closure targets (relaxation) since the kernel was made: how many were computed, how many
+  /** Closure targets (relaxation) since the kernel was made: how many were computed and how many
    * the rapidity window truncated (edge-to-peak occupation above GHDK_TBA_EDGE_OCCUPATION), the
-   * largest such ratio. Zero for kernels without a target. */
+   * particle numbers of their cells summed, the largest truncated ratio. Zero for kernels
+   * without a target. */
   struct ghdk_coll_window {
     long long targets, truncated;
-    double max_edge;
+    double mass, mass_truncated, max_edge;
   } window;
 };
 

@@ -22,7 +22,8 @@ struct ghdk_ckpt {
   uint64_t records;   /**< output records 0 .. records-1 were written when it was taken */
   double t;           /**< time of the state */
   double max_n;       /**< largest fermionic occupation so far */
-  double max_edge;    /**< largest edge-to-peak occupation of a truncated closure target so far */
+  double window[3];   /**< closure targets so far: particle numbers of their cells summed, of the
+                         truncated ones, the largest edge-to-peak occupation (dynamics.c) */
   int64_t stat[GHDK_CKPT_NSTAT]; /**< integrator counters summed over the run so far */
   double *y;                     /**< ns * nx * n values, layout [cell][species][theta] */
 };

@@ -349,9 +349,11 @@ enum {
 _Static_assert(NCOUNT == GHDK_CKPT_NSTAT, "a checkpoint carries every counter");
 
 /* Add CVODE's counters since its last (re)initialisation, and the kernels' since they were
- * made (at the same instants, rhs_new), to sum; the largest truncated target's edge occupation
- * into *max_edge. Collective under MPI. */
-static void add_counters(const struct run *r, void *cv, int bdf, int64_t *sum, double *max_edge)
+ * made (at the same instants, rhs_new), to sum; window[0..2] accumulates the closure targets'
+ * particle numbers, those of the truncated ones, and the largest edge occupation (struct
+ * ghdk_coll_window). Collective under MPI. */
+enum { W_MASS, W_MASS_TRUNC, W_MAX_EDGE, NWINDOW };
+static void add_counters(const struct run *r, void *cv, int bdf, int64_t *sum, double *window)
 {
   long v[NCOUNT] = {0}, lin_rhs = 0;
   CVodeGetNumSteps(cv, &v[C_STEPS]);
@@ -367,15 +369,20 @@ static void add_counters(const struct run *r, void *cv, int bdf, int64_t *sum, d
     CVodeGetNumLinIters(cv, &v[C_LIN]);
   }
   v[C_RHS] += lin_rhs;
-  double targets = 0.0, trunc = 0.0, edge = 0.0;
+  double targets = 0.0, trunc = 0.0, mass = 0.0, mass_trunc = 0.0, edge = 0.0;
   for (int t = 0; r->kern && t < r->par.threads; t++) {
-    targets += (double)r->kern[t]->window.targets;
-    trunc += (double)r->kern[t]->window.truncated;
-    edge = fmax(edge, r->kern[t]->window.max_edge);
+    const struct ghdk_coll_window *w = &r->kern[t]->window;
+    targets += (double)w->targets;
+    trunc += (double)w->truncated;
+    mass += w->mass;
+    mass_trunc += w->mass_truncated;
+    edge = fmax(edge, w->max_edge);
   }
   v[C_TARGETS] = (long)ghdk_par_sum(&r->par, targets);
   v[C_TRUNC] = (long)ghdk_par_sum(&r->par, trunc);
-  *max_edge = fmax(*max_edge, ghdk_par_max(&r->par, edge));
+  window[W_MASS] += ghdk_par_sum(&r->par, mass);
+  window[W_MASS_TRUNC] += ghdk_par_sum(&r->par, mass_trunc);
+  window[W_MAX_EDGE] = fmax(window[W_MAX_EDGE], ghdk_par_max(&r->par, edge));
   for (int i = 0; i < NCOUNT; i++)
     sum[i] += v[i];
 }
@@ -542,7 +549,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   struct ghdk_ckpt ck = {0};
   int64_t count[NCOUNT] = {0};
   size_t k0 = 0;
-  double t0 = 0.0, max_n = 0.0, max_edge = 0.0;
+  double t0 = 0.0, max_n = 0.0, window[NWINDOW] = {0};
   if (!rc && o->restart) {
     rc = restart_from(p, &r, o->restart, id, &ck);
     if (!rc) {
@@ -551,7 +558,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       k0 = (size_t)ck.records - 1;
       t0 = ck.t;
       max_n = ck.max_n;
-      max_edge = ck.max_edge;
+      memcpy(window, ck.window, sizeof window);
     }
     ghdk_ckpt_free(&ck);
   }
@@ -618,6 +625,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
                                            "closure_targets_truncated",
                                            "conservation_drift",
                                            "max_fermion_occupation",
+                                           "closure_truncated_share",
                                            "closure_max_edge_occupation",
                                            "wall_seconds"};
   enum { NSTATS = sizeof stat_names / sizeof stat_names[0] };
@@ -657,7 +665,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     sunrealtype t = 0.0;
     const int cvrc = CVode(cv, ghdk_output_time(p, k), y, &t, CV_NORMAL);
     if (cvrc < 0) {
-      add_counters(&r, cv, bdf, count, &max_edge);
+      add_counters(&r, cv, bdf, count, window);
       /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances,
        * or after a signal). */
       struct ghdk_ckpt c = {.identity = id,
@@ -667,7 +675,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
                             .records = k,
                             .t = t,
                             .max_n = max_n,
-                            .max_edge = max_edge,
+                            .window = {window[0], window[1], window[2]},
                             .y = yg};
       memcpy(c.stat, count, sizeof count);
       int rc2 = ghdk_par_gather(&r.par, yy, yg, r.cell);
@@ -697,8 +705,9 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
     if (!rc && k < p->n_out && (periodic || sig)) {
       int64_t sum[NCOUNT];
       memcpy(sum, count, sizeof sum);
-      double sum_edge = max_edge;
-      add_counters(&r, cv, bdf, sum, &sum_edge);
+      double sum_window[NWINDOW];
+      memcpy(sum_window, window, sizeof window);
+      add_counters(&r, cv, bdf, sum, sum_window);
       struct ghdk_ckpt c = {.identity = id,
                             .ns = r.s.ns,
                             .nx = r.s.nx,
@@ -706,7 +715,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
                             .records = k + 1,
                             .t = t,
                             .max_n = max_n,
-                            .max_edge = sum_edge,
+                            .window = {sum_window[0], sum_window[1], sum_window[2]},
                             .y = yg};
       memcpy(c.stat, sum, sizeof sum);
       rc = ghdk_par_gather(&r.par, yy, yg, r.cell);
@@ -716,7 +725,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       /* Only periodic checkpoints restart the integrator: a run interrupted by a signal stops. */
       if (!rc && periodic && !sig) {
         memcpy(count, sum, sizeof sum);
-        max_edge = sum_edge;
+        memcpy(window, sum_window, sizeof window);
         rhs_free(&r);
         rc = ghdk_par_agree(&r.par, rhs_new(&r));
         if (!rc && CVodeReInit(cv, t, y))
@@ -744,7 +753,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
   if (!rc)
     rc = ghdk_par_agree(&r.par, ghdk_par_gather(&r.par, yy, yg, r.cell));
   if (!rc)
-    add_counters(&r, cv, bdf, count, &max_edge);
+    add_counters(&r, cv, bdf, count, window);
   if (out && !rc) {
     double tot1[GHDK_MAX_SPECIES + 2], sc1[GHDK_MAX_SPECIES + 2];
     totals(&r, yg, ncon, con, tot1, sc1);
@@ -756,8 +765,12 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       stats[i] = (double)count[i];
     stats[NCOUNT] = closed ? drift : NAN;
     stats[NCOUNT + 1] = max_n;
-    stats[NCOUNT + 2] = max_edge;
-    stats[NCOUNT + 3] = wall_seconds() - t_start;
+    /* The share of the relaxing particles whose target the window truncated: each target
+     * weighted by its cell's particle number, summed over the right-hand sides. */
+    const double share = window[W_MASS] > 0.0 ? window[W_MASS_TRUNC] / window[W_MASS] : 0.0;
+    stats[NCOUNT + 2] = share;
+    stats[NCOUNT + 3] = window[W_MAX_EDGE];
+    stats[NCOUNT + 4] = wall_seconds() - t_start;
     for (size_t i = 0; i < NSTATS && !rc; i++)
       rc = ghdk_output_set_stat(out, stat_names[i], stats[i]);
     if (!o->quiet && !rc) {
@@ -782,12 +795,13 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       fprintf(stderr, "\nghdk: largest fermionic occupation %.6f\n", max_n);
       if (count[C_TRUNC])
         fprintf(stderr,
-                "ghdk: the rapidity window truncated %lld of %lld closure targets (%.3g %%; the "
-                "largest occupation at a window edge was %.3g of the target's maximum): there the "
-                "target is the maximum-entropy state on the window, not the thermal state of the "
-                "whole line; widen grid.L where it matters\n",
-                (long long)count[C_TRUNC], (long long)count[C_TARGETS],
-                100.0 * (double)count[C_TRUNC] / (double)count[C_TARGETS], max_edge);
+                "ghdk: the rapidity window truncated %lld of %lld closure targets, in cells "
+                "holding %.3g %% of the relaxing particles (largest occupation at a window edge "
+                "%.3g of the target's maximum): there the target is the maximum-entropy state on "
+                "the window, not the thermal state of the whole line; widen grid.L if it "
+                "matters\n",
+                (long long)count[C_TRUNC], (long long)count[C_TARGETS], 100.0 * share,
+                window[W_MAX_EDGE]);
       fprintf(stderr, "ghdk: wrote %zu records to %s\n", p->n_out + 1 - (o->restart ? k0 + 1 : 0),
               path);
     }

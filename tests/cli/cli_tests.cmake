@@ -93,3 +93,11 @@ add_test(NAME cli_phi6_partition
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_phi6_partition.py
                  $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_phi6_partition PROPERTIES LABELS slow TIMEOUT 1800)
+
+# The Newton's cradle with the relaxation closure at a reduced grid: completes with most targets
+# truncated by the window, reports them, conserves N_a, N_b, keeps P = 0, entropy never
+# decreases and exceeds the run without relaxation (check_cradle_relaxation.py; slow).
+add_test(NAME cli_cradle_relaxation
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_cradle_relaxation.py
+                 $<TARGET_FILE:ghdk_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_cradle_relaxation PROPERTIES LABELS slow TIMEOUT 1800)
