@@ -151,6 +151,34 @@ static void kohn(void)
   const double w0 = kohn_two_species("none"), w1 = kohn_two_species("coupled_ll");
   CHECK_CLOSE("Kohn frequency, two species 48 x 48, without collisions", w0, 2.0, 2e-3, 0);
   CHECK_CLOSE("Kohn frequency with coupled_ll collisions = without", w1, w0, 1e-4, 0);
+  /* c = 1 with the relaxation closure (tau = 0.5 at strength 1): the exact solution, a thermal
+   * state rotating rigidly in phase space, is locally thermal, so the closure acts only on the
+   * scheme's deviation from it, and it changes the frequency error: 5.7e-3 and 2.4e-3 at 32^2
+   * and 48^2 (collisionless 4.4e-3, 1.4e-3), converging at order 2.2, then 2.5-2.8 up to 128^2,
+   * where it is 1.7e-4 (docs/validation.md: below the issue's 1e-4 at 192^2, too slow here).
+   * Checked at the reduced grids: order > 1.8 and the error at 48^2 below 3e-3; a frequency
+   * that does not converge to omega (a closure violating N or P) fails both. */
+  double err[2];
+  const size_t nk[2] = {32, 48};
+  for (int i = 0; i < 2; i++) {
+    char nx[32], nth[32];
+    snprintf(nx, sizeof nx, "space.nx=%zu", nk[i]);
+    snprintf(nth, sizeof nth, "grid.N=%zu", nk[i]);
+    const char *rset[] = {"time.n_out=64",
+                          "collision.kernel=relaxation",
+                          "collision.tau=0.5",
+                          "time.method=adams",
+                          nx,
+                          nth};
+    const int ok = run_deck(deck, 6, rset, out) == 0;
+    CHECK("kohn run with relaxation", ok);
+    err[i] = ok ? fabs(kohn_frequency(nk[i], 65, 0) - 2.0) : NAN;
+  }
+  const double order = log(err[0] / err[1]) / log(1.5);
+  printf("     Kohn frequency with relaxation: error %.3e (32^2), %.3e (48^2), order %.2f\n",
+         err[0], err[1], order);
+  CHECK("Kohn frequency with relaxation converges at order > 1.8", order > 1.8);
+  CHECK_CLOSE("Kohn frequency with relaxation, 48 x 48", err[1], 0, 0, 3e-3);
 }
 
 /* The thermal LDA state of the trap is a stationary solution: after t = 0.5 its profile has
