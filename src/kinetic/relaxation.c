@@ -55,8 +55,8 @@ static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
    * it exists for every state on the window, and it is the fixed point of any conservative
    * entropy-increasing collision process on the discretised problem. Where the thermal state of
    * the whole line does not fit in the window (hot cells where Bragg-split clouds overlap, dilute
-   * cells at a cloud's edge) the window truncates it: counted, and reported by the run. A failed inverse problem means a
-   * trial state CVODE should not have tried: recoverable. */
+   * cells at a cloud's edge) the window truncates it: counted, and reported by the run. A failed
+   * inverse problem means a trial state CVODE should not have tried: recoverable. */
   double edge = 0.0;
   if (ghdk_coll_thermal_equilibrium(c, s->tba, rho_p, s->rho_th, s->beta, &s->have_beta, s->work,
                                     &edge) != GHDK_OK)
