@@ -38,10 +38,11 @@ struct ghdk_coll {
    * boosted thermal state with the same invariants (ghdk_coll_thermal_equilibrium). */
   int (*equilibrium)(struct ghdk_coll *c, const double *rho_p, double *rho_eq, double *beta);
   void (*free)(struct ghdk_coll *c);
-  /** Closure targets (relaxation) since the kernel was made: how many were computed and how many
-   * the rapidity window truncated (edge-to-peak occupation above GHDK_TBA_EDGE_OCCUPATION), the
-   * particle numbers of their cells summed, the largest truncated ratio. Zero for kernels
-   * without a target. */
+  /** Closure targets (relaxation) since the kernel was made, one per call of rhs (the
+   * integrator's and the preconditioner's): how many were computed and how many the rapidity
+   * window truncated (edge-to-peak occupation above GHDK_TBA_EDGE_OCCUPATION), the particle
+   * numbers of their cells summed, the largest truncated ratio. Zero for kernels without a
+   * target. */
   struct ghdk_coll_window {
     long long targets, truncated;
     double mass, mass_truncated, max_edge;
@@ -79,13 +80,15 @@ int ghdk_coll_equilibrium(struct ghdk_coll *c, struct ghdk_tba *tba, const doubl
  * rho_p (the thermal inverse problem, ghdk_tba_match). beta holds the initial guess on input if
  * *have_guess, else the guess comes from the state's own fitted effective temperatures; on
  * success beta holds the solution and *have_guess is set. A failed warm start is retried from
- * the fitted guess. rho_eq (may be NULL) receives the equilibrium state; work is scratch of
- * 2 ns n doubles (no allocation here: relaxation calls this in its right-hand side). edge NULL:
+ * the fitted guess. rho_eq (may be NULL) receives the equilibrium state; occ holds the
+ * occupation n and then the state density rho_s of rho_p (ghdk_tba_occupation, 2 ns n doubles),
+ * which the caller has already (no allocation or second TBA solve here: relaxation calls this in
+ * its right-hand side). edge NULL:
  * the thermal state of the whole line, which must fit in the window; else the maximum-entropy
  * state on the window and its edge-to-peak occupation ratio in *edge (ghdk_tba_match). */
 int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tba,
                                   const double *rho_p, double *rho_eq, double *beta,
-                                  int *have_guess, double *work, double *edge);
+                                  int *have_guess, const double *occ, double *edge);
 
 /** Values q[k] of the invariants of c in the state rho_p (sum over their species of
  * integral rho_p h) and, if scale is not NULL, their scales sum |w rho_p h|. */

@@ -81,11 +81,10 @@ static int guess_from_fit(const struct ghdk_coll *c, struct ghdk_tba *tba, const
 
 int ghdk_coll_thermal_equilibrium(const struct ghdk_coll *c, struct ghdk_tba *tba,
                                   const double *rho_p, double *rho_eq, double *beta,
-                                  int *have_guess, double *work, double *edge)
+                                  int *have_guess, const double *occ, double *edge)
 {
   const size_t size = c->ns * c->n;
-  double *n = work, *rho_s = work + size;
-  GHDK_CHECK(ghdk_tba_occupation(tba, rho_p, n, rho_s));
+  const double *n = occ, *rho_s = occ + size;
   double q[GHDK_COLL_MAX_INV], b[GHDK_COLL_MAX_INV];
   ghdk_coll_invariants(c, tba, rho_p, q, NULL);
   if (!*have_guess)
@@ -115,7 +114,9 @@ int ghdk_coll_equilibrium(struct ghdk_coll *c, struct ghdk_tba *tba, const doubl
   double *work = malloc(2 * size * sizeof *work);
   if (!work)
     return GHDK_ERROR(GHDK_ERR_NOMEM, "equilibrium workspace");
-  const int rc = ghdk_coll_thermal_equilibrium(c, tba, rho_p, rho_eq, b, &have, work, NULL);
+  int rc = ghdk_tba_occupation(tba, rho_p, work, work + size);
+  if (!rc)
+    rc = ghdk_coll_thermal_equilibrium(c, tba, rho_p, rho_eq, b, &have, work, NULL);
   free(work);
   if (!rc && beta)
     memcpy(beta, b, c->ninv * sizeof *b);

@@ -73,7 +73,7 @@ static int relax_rhs(struct ghdk_coll *c, const double *rho_p, double *drho)
   }
   for (size_t i = 0; i < size; i++)
     drho[i] = -(rho_p[i] - s->rho_th[i]) / s->tau;
-  /* ghdk_coll_thermal_equilibrium left the occupation of rho_p in work. */
+  /* work still holds the occupation of rho_p. */
   return ghdk_coll_project(c, s->m, s->g, rho_p, s->work, drho);
 }
 

@@ -2,7 +2,8 @@
 /* Checkpoint files and the signals that ask for one (checkpoint.h). Layout, every number
  * little-endian whatever the machine, so that a checkpoint moves between machines:
  *   "GHDKCKPT"  u32 version  u32 header bytes
- *   u64 identity, ns, nx, n, records   f64 t, max_n, window[3]   i64 stat[GHDK_CKPT_NSTAT]
+ *   u64 identity, ns, nx, n, records   f64 t, max_n, window[GHDK_CKPT_NWINDOW]
+ *   i64 stat[GHDK_CKPT_NSTAT]
  *   f64 y[ns * nx * n]
  *   u64 FNV-1a of every byte before it */
 #define _POSIX_C_SOURCE 200809L /* fsync, sigaction */
@@ -21,7 +22,10 @@
 #include <unistd.h>
 
 static const char magic[8] = {'G', 'H', 'D', 'K', 'C', 'K', 'P', 'T'};
-enum { HEADER = 8 + 4 + 4 + 5 * 8 + 5 * 8 + GHDK_CKPT_NSTAT * 8, TRAILER = 8 };
+enum {
+  HEADER = 8 + 4 + 4 + 5 * 8 + (2 + GHDK_CKPT_NWINDOW) * 8 + GHDK_CKPT_NSTAT * 8,
+  TRAILER = 8
+};
 
 uint64_t ghdk_ckpt_hash(uint64_t h, const void *data, size_t len)
 {
@@ -115,7 +119,7 @@ int ghdk_ckpt_write(const char *path, const struct ghdk_ckpt *c)
   b = put(b, c->records, 8);
   b = put(b, bits_of(c->t), 8);
   b = put(b, bits_of(c->max_n), 8);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < GHDK_CKPT_NWINDOW; i++)
     b = put(b, bits_of(c->window[i]), 8);
   for (int i = 0; i < GHDK_CKPT_NSTAT; i++)
     b = put(b, (uint64_t)c->stat[i], 8);
@@ -181,8 +185,11 @@ int ghdk_ckpt_decode(const unsigned char *buf, size_t len, const char *name, str
   c->records = get(&b, 8);
   c->t = double_of(get(&b, 8));
   c->max_n = double_of(get(&b, 8));
-  for (int i = 0; i < 3; i++)
+  int finite = isfinite(c->t) && isfinite(c->max_n);
+  for (int i = 0; i < GHDK_CKPT_NWINDOW; i++) {
     c->window[i] = double_of(get(&b, 8));
+    finite = finite && isfinite(c->window[i]);
+  }
   for (int i = 0; i < GHDK_CKPT_NSTAT; i++)
     c->stat[i] = (int64_t)get(&b, 8);
   /* Each size below 2^20 keeps ns * nx * n * 8 far from overflow; the grids allow no more. */
@@ -200,8 +207,7 @@ int ghdk_ckpt_decode(const unsigned char *buf, size_t len, const char *name, str
   const uint64_t sum = get(&end, 8);
   if (sum != ghdk_ckpt_hash(GHDK_CKPT_HASH_INIT, buf, len - TRAILER))
     return CORRUPT("checkpoint '%s' is corrupt: checksum mismatch", name);
-  if (!isfinite(c->t) || !isfinite(c->max_n) || !isfinite(c->window[0]) ||
-      !isfinite(c->window[1]) || !isfinite(c->window[2]) || c->records == 0)
+  if (!finite || c->records == 0)
     return CORRUPT("checkpoint '%s' is corrupt: t = %g, %llu records", name, c->t,
                    (unsigned long long)c->records);
   if (!(c->y = malloc((size_t)size * sizeof *c->y)))

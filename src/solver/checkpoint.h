@@ -15,6 +15,8 @@
 /** Number of cumulative counters a checkpoint carries (integrator steps, rhs evaluations, ...,
  * closure targets). */
 #define GHDK_CKPT_NSTAT 11
+/** Number of closure statistics a checkpoint carries (dynamics.c). */
+#define GHDK_CKPT_NWINDOW 3
 
 struct ghdk_ckpt {
   uint64_t identity;  /**< ghdk_ckpt_hash of the problem (see dynamics.c) */
@@ -22,10 +24,11 @@ struct ghdk_ckpt {
   uint64_t records;   /**< output records 0 .. records-1 were written when it was taken */
   double t;           /**< time of the state */
   double max_n;       /**< largest fermionic occupation so far */
-  double window[3];   /**< closure targets so far: particle numbers of their cells summed, of the
-                         truncated ones, the largest edge-to-peak occupation (dynamics.c) */
-  int64_t stat[GHDK_CKPT_NSTAT]; /**< integrator counters summed over the run so far */
-  double *y;                     /**< ns * nx * n values, layout [cell][species][theta] */
+  double window[GHDK_CKPT_NWINDOW]; /**< closure targets so far: particle numbers of their cells
+                         summed, of the truncated ones, the largest edge-to-peak occupation
+                         (dynamics.c) */
+  int64_t stat[GHDK_CKPT_NSTAT];    /**< integrator counters summed over the run so far */
+  double *y;                        /**< ns * nx * n values, layout [cell][species][theta] */
 };
 
 /** FNV-1a (64 bit) of len bytes, continuing from h (start with GHDK_CKPT_HASH_INIT). */

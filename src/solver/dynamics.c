@@ -353,6 +353,7 @@ _Static_assert(NCOUNT == GHDK_CKPT_NSTAT, "a checkpoint carries every counter");
  * particle numbers, those of the truncated ones, and the largest edge occupation (struct
  * ghdk_coll_window). Collective under MPI. */
 enum { W_MASS, W_MASS_TRUNC, W_MAX_EDGE, NWINDOW };
+_Static_assert(NWINDOW == GHDK_CKPT_NWINDOW, "a checkpoint carries every closure statistic");
 static void add_counters(const struct run *r, void *cv, int bdf, int64_t *sum, double *window)
 {
   long v[NCOUNT] = {0}, lin_rhs = 0;
@@ -385,6 +386,25 @@ static void add_counters(const struct run *r, void *cv, int bdf, int64_t *sum, d
   window[W_MAX_EDGE] = fmax(window[W_MAX_EDGE], ghdk_par_max(&r->par, edge));
   for (int i = 0; i < NCOUNT; i++)
     sum[i] += v[i];
+}
+
+/* The checkpoint of the gathered state yg at time t, after output records 0 .. records-1, with
+ * the counters and closure statistics so far. */
+static struct ghdk_ckpt checkpoint_of(const struct run *r, uint64_t id, size_t records, double t,
+                                      double max_n, const int64_t *count, const double *window,
+                                      double *yg)
+{
+  struct ghdk_ckpt c = {.identity = id,
+                        .ns = r->s.ns,
+                        .nx = r->s.nx,
+                        .n = r->s.n,
+                        .records = records,
+                        .t = t,
+                        .max_n = max_n,
+                        .y = yg};
+  memcpy(c.stat, count, sizeof c.stat);
+  memcpy(c.window, window, sizeof c.window);
+  return c;
 }
 
 /* What a checkpoint must match: every effective deck parameter but those a restart may change
@@ -668,16 +688,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       add_counters(&r, cv, bdf, count, window);
       /* CVODE leaves y at the last step it took, t: kept for a restart (e.g. tighter tolerances,
        * or after a signal). */
-      struct ghdk_ckpt c = {.identity = id,
-                            .ns = r.s.ns,
-                            .nx = r.s.nx,
-                            .n = r.s.n,
-                            .records = k,
-                            .t = t,
-                            .max_n = max_n,
-                            .window = {window[0], window[1], window[2]},
-                            .y = yg};
-      memcpy(c.stat, count, sizeof count);
+      const struct ghdk_ckpt c = checkpoint_of(&r, id, k, t, max_n, count, window, yg);
       int rc2 = ghdk_par_gather(&r.par, yy, yg, r.cell);
       if (!rc2 && root)
         rc2 = ghdk_ckpt_write(ckpt, &c);
@@ -708,16 +719,7 @@ int ghdk_run_dynamics(const struct ghdk_problem *p, const struct ghdk_run_opts *
       double sum_window[NWINDOW];
       memcpy(sum_window, window, sizeof window);
       add_counters(&r, cv, bdf, sum, sum_window);
-      struct ghdk_ckpt c = {.identity = id,
-                            .ns = r.s.ns,
-                            .nx = r.s.nx,
-                            .n = r.s.n,
-                            .records = k + 1,
-                            .t = t,
-                            .max_n = max_n,
-                            .window = {sum_window[0], sum_window[1], sum_window[2]},
-                            .y = yg};
-      memcpy(c.stat, sum, sizeof sum);
+      const struct ghdk_ckpt c = checkpoint_of(&r, id, k + 1, t, max_n, sum, sum_window, yg);
       rc = ghdk_par_gather(&r.par, yy, yg, r.cell);
       if (!rc && root)
         rc = ghdk_ckpt_write(ckpt, &c);
