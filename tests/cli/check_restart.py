@@ -8,7 +8,8 @@ For a ghd run without collisions (Adams, cases/partition.lua) or a homogeneous r
 relaxation kernel (BDF, GMRES, cases/relaxation_quench.lua):
 - kill test: a run SIGKILLed right after its first periodic checkpoint leaves an output that opens
   and holds whole records, each bit-for-bit the uninterrupted run's; --restart from the checkpoint
-  then ends with an output bit-for-bit equal to the uninterrupted run's (every field and record);
+  then ends with an output bit-for-bit equal to the uninterrupted run's (every field and record,
+  and the run statistics the checkpoint carries: CVODE's counters and the closure targets);
 - SIGINT: the run stops with exit status 3 at its next right-hand side, checkpointing CVODE's last
   accepted step, the output closed with exactly the records before it; the restart completes;
 - SIGTERM inside one long output interval (time.n_out = 1): the same, promptly, and the restart
@@ -33,6 +34,9 @@ from checks import check, finish
 
 ghdk, source, case = sys.argv[1], sys.argv[2], sys.argv[3]
 FIELDS = ["time", "rho_p", "n", "v_eff", "q", "j", "entropy_density", "total_q", "total_entropy"]
+STATS = ["cvode_steps", "cvode_rhs_evals", "cvode_lin_iters", "max_fermion_occupation",
+         "closure_targets", "closure_targets_truncated", "closure_truncated_share",
+         "closure_max_edge_occupation"]
 # Many output instants so that the run goes on well after its first periodic checkpoint (at 1/8
 # of it), when the kill and the signal arrive.
 EVERY = 25
@@ -84,6 +88,11 @@ def fields(path):
         return {v: np.asarray(d[v][:]) for v in FIELDS}
 
 
+def stats(path):
+    with netCDF4.Dataset(path) as d:
+        return [float(d.getncattr(a)) for a in STATS]
+
+
 def identical(a, b, nrec=None):
     return all(np.array_equal(a[v][:nrec], b[v][:nrec]) for v in FIELDS)
 
@@ -127,6 +136,9 @@ try:
     check("restarted output has all %d records" % nout, len(got["time"]) == nout)
     check("restarted output bit-for-bit equal to the uninterrupted run (%s)" % ", ".join(FIELDS),
           len(got["time"]) == nout and identical(got, ref))
+    s_ref, s_got = stats(ref_nc), stats(out)
+    check("restarted run's statistics equal the uninterrupted run's (%s: %s)"
+          % (", ".join(STATS), " ".join("%g" % v for v in s_got)), s_got == s_ref)
 
     # SIGINT: checkpoint of the last accepted step, clean close, exit status 3.
     out = os.path.join(tmp, "sigint.nc")
